@@ -1,0 +1,78 @@
+"""The ``curate`` command: a thin layer over ``curation.pipeline``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from curation.errors import CurationError
+from curation.metadata import Release
+from curation.pipeline import run
+from curation.recipe import load_recipes
+from curation.report import RunReport
+
+app = typer.Typer(add_completion=False, help="Curate clinical source files into dbt seeds.")
+console = Console(stderr=True)
+
+
+def _recipe_paths(recipes: Path) -> list[Path]:
+    if recipes.is_dir():
+        return sorted(recipes.glob("*.yaml")) + sorted(recipes.glob("*.yml"))
+    return [recipes]
+
+
+def _summary(report: RunReport) -> RichTable:
+    table = RichTable(title="Curation summary")
+    for header in ("table", "batches", "rows read", "rows written", "rows skipped", "columns",
+                   "columns dropped", "warnings"):
+        table.add_column(header, justify="left" if header == "table" else "right")
+    for t in report.tables:
+        skipped = ", ".join(f"{n} {why}" for why, n in sorted(t.rows_skipped.items())) or "0"
+        dropped = ", ".join(f"{n} {why}" for why, n in sorted(t.columns_dropped.items())) or "0"
+        table.add_row(t.table_name, str(t.batches), str(t.rows_read), str(t.rows_written), skipped,
+                      str(t.columns_written), dropped, str(len(t.warnings)))
+    return table
+
+
+@app.command()
+def main(
+    recipes: Path = typer.Option(Path("recipes"), help="a recipe file, or a folder of them"),
+    sources: Path = typer.Option(Path("data/sources"), help="root folder of the downloaded files"),
+    out: Path = typer.Option(Path("seeds/curated"), help="folder the seeds are written to"),
+    idc_version: int = typer.Option(22, help="the IDC release being curated"),
+    release_datetime: str = typer.Option(
+        None, help="datetime recorded for tables added or updated in this release "
+                   "(default: the recipe's source_datetime)"),
+    strict: bool = typer.Option(False, help="fail on any warning"),
+) -> None:
+    """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
+    paths = _recipe_paths(recipes)
+    if not paths:
+        console.print(f"[red]no recipes found in {recipes}[/red]")
+        raise typer.Exit(2)
+    try:
+        total = sum(len(r.recipe.tables) for r in load_recipes(paths, sources))
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console, transient=True) as progress:
+            task = progress.add_task("curating", total=total)
+
+            def advance(name: str) -> None:
+                progress.update(task, description=f"curating {name}")
+                progress.advance(task)
+
+            report = run(paths, sources, out, Release(idc_version, release_datetime), strict, advance)
+    except CurationError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    console.print(_summary(report))
+    for warning in report.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
+    console.print(f"seeds written to {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

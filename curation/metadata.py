@@ -1,0 +1,108 @@
+"""table_metadata and column_metadata rows, with every field IDC publishes.
+
+Nested (REPEATED / RECORD) fields are encoded as JSON text in the seeds; the dbt staging
+models turn them back into native nested types (LIST/STRUCT on DuckDB, ARRAY/STRUCT on
+BigQuery) through dispatch macros.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pandas as pd
+
+from curation.table_builder import CuratedColumn, CuratedTable
+
+MAX_LISTED_VALUES = 20
+
+TABLE_METADATA_COLUMNS = [
+    "collection_id", "table_name", "table_description", "idc_version_table_added",
+    "table_added_datetime", "post_process_src", "post_process_src_added_md5",
+    "idc_version_table_prior", "post_process_src_prior_md5", "idc_version_table_updated",
+    "table_updated_datetime", "post_process_src_updated_md5", "number_batches", "source_info",
+]
+COLUMN_METADATA_COLUMNS = [
+    "collection_id", "case_col", "table_name", "column", "column_label", "data_type",
+    "original_column_headers", "values", "values_source", "files", "sheet_names", "batch",
+    "column_numbers",
+]
+
+
+def to_json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Release:
+    """The release being curated: its number and the datetime recorded for new tables."""
+
+    idc_version: int
+    datetime: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"idc_v{self.idc_version}"
+
+
+def table_metadata_row(table: CuratedTable, seed_file: str, seed_md5: str, release: Release,
+                       source_datetime: str | None) -> dict:
+    """A first-release row: the table was added, and last updated, in this release."""
+    when = release.datetime or source_datetime
+    source_info = [
+        {"srcs": list(b.chain), "md5": b.downloaded_md5, "table_last_modified": None, "table_size": None}
+        for b in table.batches
+    ]
+    return {
+        "collection_id": table.collection_id,
+        "table_name": table.table_name,
+        "table_description": table.description,
+        "idc_version_table_added": release.label,
+        "table_added_datetime": when,
+        "post_process_src": seed_file,
+        "post_process_src_added_md5": seed_md5,
+        "idc_version_table_prior": release.label,
+        "post_process_src_prior_md5": seed_md5,
+        "idc_version_table_updated": release.label,
+        "table_updated_datetime": when,
+        "post_process_src_updated_md5": seed_md5,
+        "number_batches": len(table.batches),
+        "source_info": to_json(source_info),
+    }
+
+
+def observed_values(column: CuratedColumn) -> list[dict]:
+    """The distinct values, sorted (numerically for numbers); empty when more than 20."""
+    distinct = pd.Series(column.values.dropna().unique())
+    if len(distinct) > MAX_LISTED_VALUES or distinct.empty:
+        return []
+    if column.sql_type in ("INTEGER", "FLOAT"):
+        ordered = sorted(distinct, key=float)
+    else:
+        ordered = sorted(distinct)
+    return [{"option_code": str(v), "option_description": None} for v in ordered]
+
+
+def column_metadata_rows(table: CuratedTable) -> list[dict]:
+    rows = []
+    for column in table.columns:
+        headers: dict[str, None] = {}
+        for p in column.provenance:
+            headers.update(dict.fromkeys(p.header_cells))
+        label = column.label or " / ".join(headers) or column.name
+        rows.append({
+            "collection_id": table.collection_id,
+            "case_col": "true" if column.case_col else "false",
+            "table_name": table.table_name,
+            "column": column.name,
+            "column_label": label,
+            "data_type": column.sql_type,
+            "original_column_headers": to_json(list(headers)),
+            "values": to_json(observed_values(column)),
+            "values_source": "derived from inspection of values",
+            "files": to_json([p.file for p in column.provenance]),
+            "sheet_names": to_json([p.sheet_name or "" for p in column.provenance]),
+            "batch": to_json([p.batch for p in column.provenance]),
+            "column_numbers": to_json([p.column_number for p in column.provenance if p.column_number >= 0]),
+        })
+    return rows

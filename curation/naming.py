@@ -1,0 +1,62 @@
+"""Column names: IDC's rule for turning source headers into SQL column names, plus what it lacks.
+
+IDC's rule: header cells of several rows are joined with ``_``; ``/``, ``-`` and spaces become
+``_``; every other character outside ``[A-Za-z0-9_]`` is dropped; a name starting with a digit
+gets the prefix ``c_``; names are lower-cased.
+
+Added here: an empty name becomes ``column_<n>`` (n = 1-based column position); a name already
+taken in the same table gets ``_2``, ``_3``, ... in order of appearance (and a warning);
+the two names the loader adds, ``dicom_patient_id`` and ``source_batch``, count as taken.
+"""
+
+from __future__ import annotations
+
+import re
+
+RESERVED_NAMES = ("dicom_patient_id", "source_batch")
+
+_TO_UNDERSCORE = re.compile(r"[/\- ]")
+_DROP = re.compile(r"[^A-Za-z0-9_]")
+
+
+def normalize_header(header: str) -> str:
+    """IDC's normalization of one (already joined) header; may return ""."""
+    name = _DROP.sub("", _TO_UNDERSCORE.sub("_", header))
+    if name[:1].isdigit():
+        name = "c_" + name
+    return name.lower()
+
+
+def join_header_cells(cells: list[str]) -> str:
+    """Join the non-blank header cells of one column, top to bottom, with ``_``."""
+    return "_".join(c.strip() for c in cells if c.strip())
+
+
+def carry_right(row: list[str]) -> list[str]:
+    """Fill blank cells of an upper header row from the left, as merged cells read."""
+    out, last = [], ""
+    for cell in row:
+        if cell.strip():
+            last = cell
+        out.append(last)
+    return out
+
+
+def unique_names(names: list[str], taken: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Make names unique against ``taken`` and each other; report (original, renamed) pairs."""
+    used = set(taken)
+    out, renamed = [], []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{name}_{n}"
+        used.add(candidate)
+        out.append(candidate)
+        if candidate != name:
+            renamed.append((name, candidate))
+    return out, renamed
+
+
+def positional_name(position: int) -> str:
+    return f"column_{position}"

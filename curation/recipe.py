@@ -1,0 +1,211 @@
+"""Recipes: what a user declares about one collection, validated on load.
+
+A recipe is a YAML file, one per collection. It says where each clinical table's data are
+(a chain of files: the downloaded file, any ZIPs in between, the CSV/Excel member), which
+sheet and header row(s) to read, which column holds the patient and how its value becomes
+``dicom_patient_id``. Nothing here reads data: readers do that (``curation.readers``).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from curation.errors import CurationError, Reason, Where
+from curation.patient_ids import PatientIdStep
+
+FileFormat = Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls"]
+TypeMode = Literal["idc", "inferred"]
+
+_SUFFIXES: dict[str, FileFormat] = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsm",
+    ".xlsb": "xlsb",
+    ".xls": "xls",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Batch(_Strict):
+    """One source of rows for a table: a file (or a sheet of one) in a chain of archives."""
+
+    files: list[str] = Field(
+        min_length=1,
+        description="the downloaded file first, then any ZIP members in between, the data file last",
+    )
+    sheet: int | str = Field(0, description="sheet index (0-based) or name, for workbooks")
+    header_rows: list[int] = Field(
+        default_factory=lambda: [1],
+        min_length=1,
+        description="1-based row numbers of the header; several are joined with '_'",
+    )
+    patient_column: str | int = Field(
+        description="header of the patient column (as in the file), or its 1-based position"
+    )
+    patient_id: list[PatientIdStep] | None = Field(
+        None, description="overrides the table's patient-id rule for this batch"
+    )
+    format: FileFormat | None = Field(None, description="taken from the data file's suffix if omitted")
+    encoding: str | None = Field(None, description="text encoding of a CSV; detected if omitted")
+    delimiter: str | None = Field(None, description="CSV field separator; ',' (tab for .tsv) if omitted")
+
+    @field_validator("header_rows")
+    @classmethod
+    def _rows_positive_increasing(cls, rows: list[int]) -> list[int]:
+        if any(r < 1 for r in rows):
+            raise ValueError("header rows are 1-based spreadsheet row numbers")
+        if rows != sorted(set(rows)):
+            raise ValueError("header rows must be increasing and distinct")
+        return rows
+
+    @field_validator("patient_column")
+    @classmethod
+    def _position_positive(cls, column: str | int) -> str | int:
+        if isinstance(column, int) and column < 1:
+            raise ValueError("a patient column position is 1-based")
+        return column
+
+    @property
+    def data_file(self) -> str:
+        return self.files[-1]
+
+    @property
+    def file_format(self) -> FileFormat:
+        if self.format:
+            return self.format
+        suffix = Path(self.data_file).suffix.lower()
+        if suffix not in _SUFFIXES:
+            raise ValueError(f"cannot tell the format of {self.data_file!r}: set 'format'")
+        return _SUFFIXES[suffix]
+
+
+class Table(_Strict):
+    """One clinical table, built from one or more batches."""
+
+    name: str = Field("clinical", description="table name suffix: <collection_id>_<name>")
+    description: str = "clinical data"
+    patient_id: list[PatientIdStep] = Field(
+        default_factory=list, description="steps turning the patient value into dicom_patient_id"
+    )
+    batches: list[Batch] = Field(min_length=1)
+
+    @field_validator("name")
+    @classmethod
+    def _name_chars(cls, name: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+            raise ValueError("a table name suffix holds only letters, digits and '_'")
+        return name
+
+
+class Recipe(_Strict):
+    """Everything needed to curate one collection's clinical data."""
+
+    collection_id: str = Field(description="IDC collection id: lower case, [a-z0-9_]")
+    tcia_name: str | None = Field(None, description="the collection's name on TCIA")
+    source_dir: str | None = Field(
+        None, description="folder holding the downloaded files, relative to the sources root"
+    )
+    type_mode: TypeMode = Field("idc", description="'idc' reproduces IDC's published types")
+    source_datetime: str | None = Field(
+        None, description="when the sources were published; used for table_metadata datetimes"
+    )
+    tables: list[Table] = Field(min_length=1)
+
+    @field_validator("collection_id")
+    @classmethod
+    def _collection_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9_]+", value):
+            raise ValueError("collection_id holds only lower-case letters, digits and '_'")
+        return value
+
+    @model_validator(mode="after")
+    def _unique_table_names(self) -> "Recipe":
+        names = [t.name for t in self.tables]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"table names repeat: {dupes}")
+        for table in self.tables:
+            for batch in table.batches:
+                batch.file_format  # noqa: B018 - raises on an unknown suffix
+        return self
+
+    def table_name(self, table: Table) -> str:
+        return f"{self.collection_id}_{table.name}"
+
+
+class LoadedRecipe(BaseModel):
+    """A validated recipe with the file it came from and the folder of its sources."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    path: Path
+    recipe: Recipe
+    source_root: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def batch_path(self, batch: Batch) -> Path:
+        return self.source_root / batch.files[0]
+
+
+def _location(loc: tuple) -> str:
+    return ".".join(str(p) for p in loc) or "<top>"
+
+
+def load_recipe(path: Path, sources_root: Path) -> LoadedRecipe:
+    """Read and validate one recipe, and check that every downloaded file exists."""
+    where = Where(recipe=path.name)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CurationError(Reason.RECIPE_INVALID, f"cannot read the recipe: {exc}", where) from exc
+    if not isinstance(raw, dict):
+        raise CurationError(Reason.RECIPE_INVALID, "a recipe is a YAML mapping", where)
+    try:
+        recipe = Recipe.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{_location(e['loc'])}: {e['msg']}"
+            + (f" (got {e['input']!r})" if e["type"] == "extra_forbidden" else "")
+            for e in exc.errors()
+        )
+        raise CurationError(Reason.RECIPE_INVALID, problems, where) from exc
+    root = sources_root / (recipe.source_dir or recipe.collection_id)
+    loaded = LoadedRecipe(path=path, recipe=recipe, source_root=root)
+    for table in recipe.tables:
+        for number, batch in enumerate(table.batches):
+            file = loaded.batch_path(batch)
+            if not file.is_file():
+                raise CurationError(
+                    Reason.FILE_MISSING,
+                    f"downloaded file not found: {file}",
+                    where.with_(table=recipe.table_name(table), batch=number, file=batch.files[0]),
+                )
+    return loaded
+
+
+def load_recipes(paths: list[Path], sources_root: Path) -> list[LoadedRecipe]:
+    """Load every recipe first, so that a bad one stops the run before any output."""
+    loaded = [load_recipe(p, sources_root) for p in sorted(paths)]
+    seen: dict[str, str] = {}
+    for item in loaded:
+        cid = item.recipe.collection_id
+        if cid in seen:
+            raise CurationError(
+                Reason.RECIPE_INVALID,
+                f"collection_id {cid!r} is also declared in {seen[cid]}",
+                Where(recipe=item.name),
+            )
+        seen[cid] = item.name
+    return loaded

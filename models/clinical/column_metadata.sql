@@ -1,0 +1,1 @@
+select * from {{ ref('stg_clinical__column_metadata') }}
