@@ -16,7 +16,7 @@ from curation.recipe import load_recipes
 from curation.report import RunReport
 
 app = typer.Typer(add_completion=False, help="Curate clinical source files into dbt seeds.")
-console = Console(stderr=True)
+console = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
 
 
 def _recipe_paths(recipes: Path) -> list[Path]:
@@ -29,7 +29,7 @@ def _summary(report: RunReport) -> RichTable:
     table = RichTable(title="Curation summary")
     for header in ("table", "batches", "rows read", "rows written", "rows skipped", "columns",
                    "columns dropped", "warnings"):
-        table.add_column(header, justify="left" if header == "table" else "right")
+        table.add_column(header, justify="left" if header == "table" else "right", no_wrap=header == "table")
     for t in report.tables:
         skipped = ", ".join(f"{n} {why}" for why, n in sorted(t.rows_skipped.items())) or "0"
         dropped = ", ".join(f"{n} {why}" for why, n in sorted(t.columns_dropped.items())) or "0"
@@ -38,8 +38,9 @@ def _summary(report: RunReport) -> RichTable:
     return table
 
 
-@app.command()
+@app.callback(invoke_without_command=True)
 def main(
+    ctx: typer.Context,
     recipes: Path = typer.Option(Path("recipes"), help="a recipe file, or a folder of them"),
     sources: Path = typer.Option(Path("data/sources"), help="root folder of the downloaded files"),
     out: Path = typer.Option(Path("seeds/curated"), help="folder the seeds are written to"),
@@ -50,6 +51,8 @@ def main(
     strict: bool = typer.Option(False, help="fail on any warning"),
 ) -> None:
     """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
+    if ctx.invoked_subcommand is not None:
+        return
     paths = _recipe_paths(recipes)
     if not paths:
         console.print(f"[red]no recipes found in {recipes}[/red]")

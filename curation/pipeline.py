@@ -15,7 +15,7 @@ from curation.metadata import (
     column_metadata_rows,
     table_metadata_row,
 )
-from curation.recipe import load_recipes
+from curation.recipe import Recipe, load_recipes
 from curation.report import RunReport
 from curation.seed_writer import (
     clinical_seeds_yaml,
@@ -30,7 +30,7 @@ Progress = Callable[[str], None]
 
 
 def curate_tables(recipe_paths: list[Path], sources_root: Path,
-                  on_table: Progress | None = None) -> list[tuple[CuratedTable, str | None]]:
+                  on_table: Progress | None = None) -> list[tuple[CuratedTable, Recipe]]:
     """Build every table of every recipe (validated first); nothing is written."""
     loaded = load_recipes(recipe_paths, sources_root)
     built = []
@@ -38,7 +38,7 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
         for table in item.recipe.tables:
             if on_table:
                 on_table(item.recipe.table_name(table))
-            built.append((build_table(item, table), item.recipe.source_datetime))
+            built.append((build_table(item, table), item.recipe))
     names = [t.table_name for t, _ in built]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -46,19 +46,19 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
     return built
 
 
-def render_outputs(built: list[tuple[CuratedTable, str | None]], release: Release) -> dict[str, bytes]:
+def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     table_rows, column_rows, labels = [], [], {}
-    for table, source_datetime in sorted(built, key=lambda item: item[0].table_name):
+    built = sorted(built, key=lambda item: item[0].table_name)
+    for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
         data = render_csv(table.frame)
         files[f"clinical/{seed_name}"] = data
-        table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, source_datetime))
+        table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
         rows = column_metadata_rows(table)
         column_rows.extend(rows)
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
-    tables = sorted((t for t, _ in built), key=lambda t: t.table_name)
-    files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(tables, labels)
+    files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
     files["metadata/raw_table_metadata.csv"] = render_csv(
         pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS))
     files["metadata/raw_column_metadata.csv"] = render_csv(

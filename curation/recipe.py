@@ -119,6 +119,9 @@ class Recipe(_Strict):
     source_datetime: str | None = Field(
         None, description="when the sources were published; used for table_metadata datetimes"
     )
+    patients_without_images: Literal["error", "warn"] = Field(
+        "error", description="severity of the dbt test that every dicom_patient_id has images in IDC"
+    )
     tables: list[Table] = Field(min_length=1)
 
     @field_validator("collection_id")

@@ -27,6 +27,7 @@ import pandas as pd
 import yaml
 
 from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
+from curation.recipe import Recipe
 from curation.table_builder import CuratedTable
 
 # Seed column types that DuckDB and BigQuery both accept, but FLOAT (DOUBLE vs FLOAT64).
@@ -53,17 +54,37 @@ def _dump_yaml(document: dict) -> bytes:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
 
 
-def clinical_seeds_yaml(tables: list[CuratedTable], labels: dict[tuple[str, str], str]) -> bytes:
+def _column_tests(column: str, recipe: Recipe) -> list:
+    if column == "source_batch":
+        return ["not_null"]
+    if column != "dicom_patient_id":
+        return []
+    return ["not_null", {"patients_have_images": {
+        "arguments": {"collection_id": recipe.collection_id, "index": "{{ ref('stg_idc_index__patients') }}"},
+        "config": {"severity": recipe.patients_without_images},
+    }}]
+
+
+def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[tuple[str, str], str]) -> bytes:
+    """Seed properties: exact column types, docs, and the data tests every clinical table gets."""
     seeds = []
-    for table in tables:
+    for table, recipe in built:
+        columns = []
+        for c in table.columns:
+            entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
+            tests = _column_tests(c.name, recipe)
+            if tests:
+                entry["data_tests"] = tests
+            columns.append(entry)
         seeds.append({
             "name": table.table_name,
             "description": f"{table.description} ({table.collection_id})",
             "config": {"column_types": {c.name: SEED_TYPES[c.sql_type] for c in table.columns}},
-            "columns": [
-                {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
-                for c in table.columns
+            "data_tests": [
+                {"matches_column_metadata": {"arguments": {"column_metadata": "{{ ref('column_metadata') }}"}}},
+                {"has_one_table_metadata_row": {"arguments": {"table_metadata": "{{ ref('table_metadata') }}"}}},
             ],
+            "columns": columns,
         })
     return _dump_yaml({"version": 2, "seeds": seeds})
 

@@ -1,0 +1,56 @@
+# Two commands do everything on a fresh clone (Python 3.11 is all it needs):
+#   make demo   curate the bundled sources and build idc_v<N>_clinical on DuckDB
+#   make test   every check CI runs
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+IDC_VERSION ?= 22
+DBT_ARGS ?=
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_TARGET ?= duckdb
+export IDC_DUCKDB_PATH ?= $(CURDIR)/build/idc.duckdb
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+IDC_INDEX = $$($(BIN)/python -m curation.index_path)
+DBT = IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/dbt
+DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
+
+.PHONY: install curate build demo test pytest dbt-test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+curate: install
+	$(BIN)/curate --idc-version $(IDC_VERSION)
+
+build: curate
+	@mkdir -p build
+	$(DBT) build --full-refresh $(DBT_VARS) $(DBT_ARGS)
+
+demo: build
+	$(BIN)/python -m curation.demo --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
+
+pytest: install
+	$(BIN)/pytest -q
+
+dbt-test: build
+
+lint: install curate
+	$(DBT) deps --quiet >/dev/null 2>&1 || true
+	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt
+
+test: pytest dbt-test lint
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf build target logs seeds/curated
