@@ -1,11 +1,14 @@
 {#-
-    Schemas are named by release: a model or seed configured with `schema: clinical`
-    lands in `idc_v<N>_clinical`, where N is the var `idc_version`. Without a custom
-    schema, the target's schema is used.
+    Schemas are named by release N (the var `idc_version`), as IDC names its datasets:
+      schema `release`   -> idc_v<N>            (dicom_all and the imaging views)
+      schema `<name>`    -> idc_v<N>_<name>     (e.g. clinical -> idc_v<N>_clinical)
+      no custom schema   -> the target's schema
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}
+    {%- elif custom_schema_name | trim == 'release' -%}
+        idc_v{{ var('idc_version') }}
     {%- else -%}
         idc_v{{ var('idc_version') }}_{{ custom_schema_name | trim }}
     {%- endif -%}
