@@ -8,6 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 IDC_VERSION ?= 22
 DBT_ARGS ?=
+CURATE_ARGS ?= --first-release
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -29,7 +30,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 curate: install
-	$(BIN)/curate --idc-version $(IDC_VERSION)
+	$(BIN)/curate --idc-version $(IDC_VERSION) $(CURATE_ARGS)
 
 build: curate
 	@mkdir -p build

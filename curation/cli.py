@@ -6,13 +6,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from curation.errors import CurationError
+from curation.errors import CurationError, Reason
 from curation.metadata import Release
 from curation.pipeline import run
 from curation.recipe import load_recipes
+from curation.releases import load_previous
 from curation.report import RunReport
 
 app = typer.Typer(add_completion=False, help="Curate clinical source files into dbt seeds.")
@@ -23,6 +25,18 @@ def _recipe_paths(recipes: Path) -> list[Path]:
     if recipes.is_dir():
         return sorted(recipes.glob("*.yaml")) + sorted(recipes.glob("*.yml"))
     return [recipes]
+
+
+def _release(idc_version: int, when: str | None, previous: Path | None, first: bool) -> Release:
+    if previous is not None and first:
+        raise CurationError(Reason.PREVIOUS_RELEASE, "give --previous or --first-release, not both")
+    if previous is None and not first:
+        raise CurationError(
+            Reason.PREVIOUS_RELEASE,
+            "no previous table_metadata: give --previous <file> (the last release's "
+            "raw_table_metadata.csv) or --first-release",
+        )
+    return Release(idc_version, when, load_previous(previous) if previous else {})
 
 
 def _summary(report: RunReport) -> RichTable:
@@ -48,6 +62,10 @@ def main(
     release_datetime: str = typer.Option(
         None, help="datetime recorded for tables added or updated in this release "
                    "(default: the recipe's source_datetime)"),
+    previous: Path = typer.Option(
+        None, help="the previous release's table_metadata (raw_table_metadata.csv, or a JSON export)"),
+    first_release: bool = typer.Option(
+        False, "--first-release", help="there is no previous release: every table is new"),
     strict: bool = typer.Option(False, help="fail on any warning"),
 ) -> None:
     """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
@@ -58,6 +76,7 @@ def main(
         console.print(f"[red]no recipes found in {recipes}[/red]")
         raise typer.Exit(2)
     try:
+        release = _release(idc_version, release_datetime, previous, first_release)
         total = sum(len(r.recipe.tables) for r in load_recipes(paths, sources))
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console, transient=True) as progress:
@@ -67,13 +86,13 @@ def main(
                 progress.update(task, description=f"curating {name}")
                 progress.advance(task)
 
-            report = run(paths, sources, out, Release(idc_version, release_datetime), strict, advance)
+            report = run(paths, sources, out, release, strict, advance)
     except CurationError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(_summary(report))
     for warning in report.warnings:
-        console.print(f"[yellow]warning:[/yellow] {warning}")
+        console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     console.print(f"seeds written to {out}")
 
 

@@ -25,6 +25,8 @@ class Reason(str, Enum):
     EMPTY_PATIENT_ID = "empty_patient_id"
     PATIENT_ID_RULE = "patient_id_rule"
     STRICT = "strict"
+    PREVIOUS_RELEASE = "previous_release"
+    QUALITY_GATE = "quality_gate"
 
 
 @dataclass(frozen=True)

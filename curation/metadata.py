@@ -8,10 +8,11 @@ BigQuery) through dispatch macros.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from curation.releases import version_fields
 from curation.table_builder import CuratedColumn, CuratedTable
 
 MAX_LISTED_VALUES = 20
@@ -35,10 +36,13 @@ def to_json(value) -> str:
 
 @dataclass(frozen=True)
 class Release:
-    """The release being curated: its number and the datetime recorded for new tables."""
+    """The release being curated: its number, the datetime recorded for tables added or
+    updated in it, and the previous release's table_metadata rows by table name
+    (empty for a first release)."""
 
     idc_version: int
     datetime: str | None = None
+    previous: dict[str, dict] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -47,8 +51,9 @@ class Release:
 
 def table_metadata_row(table: CuratedTable, seed_file: str, seed_md5: str, release: Release,
                        source_datetime: str | None) -> dict:
-    """A first-release row: the table was added, and last updated, in this release."""
+    """One table_metadata row, its version fields carried over from the previous release."""
     when = release.datetime or source_datetime
+    versions = version_fields(release.previous.get(table.table_name), seed_md5, release.label, when)
     source_info = [
         {"srcs": list(b.chain), "md5": b.downloaded_md5, "table_last_modified": None, "table_size": None}
         for b in table.batches
@@ -57,15 +62,15 @@ def table_metadata_row(table: CuratedTable, seed_file: str, seed_md5: str, relea
         "collection_id": table.collection_id,
         "table_name": table.table_name,
         "table_description": table.description,
-        "idc_version_table_added": release.label,
-        "table_added_datetime": when,
+        "idc_version_table_added": versions["idc_version_table_added"],
+        "table_added_datetime": versions["table_added_datetime"],
         "post_process_src": seed_file,
-        "post_process_src_added_md5": seed_md5,
-        "idc_version_table_prior": release.label,
-        "post_process_src_prior_md5": seed_md5,
-        "idc_version_table_updated": release.label,
-        "table_updated_datetime": when,
-        "post_process_src_updated_md5": seed_md5,
+        "post_process_src_added_md5": versions["post_process_src_added_md5"],
+        "idc_version_table_prior": versions["idc_version_table_prior"],
+        "post_process_src_prior_md5": versions["post_process_src_prior_md5"],
+        "idc_version_table_updated": versions["idc_version_table_updated"],
+        "table_updated_datetime": versions["table_updated_datetime"],
+        "post_process_src_updated_md5": versions["post_process_src_updated_md5"],
         "number_batches": len(table.batches),
         "source_info": to_json(source_info),
     }
