@@ -14,6 +14,7 @@ from curation.errors import CurationError, Reason
 from curation.metadata import Release
 from curation.pipeline import run
 from curation.recipe import load_recipes
+from curation.release_diff import diff_releases
 from curation.releases import load_previous
 from curation.report import RunReport
 
@@ -94,6 +95,25 @@ def main(
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     console.print(f"seeds written to {out}")
+
+
+@app.command("diff")
+def diff(
+    old: Path = typer.Argument(..., help="the previous release's curated seed folder"),
+    new: Path = typer.Argument(Path("seeds/curated"), help="this release's curated seed folder"),
+) -> None:
+    """Report tables added/removed/changed, columns added/removed/retyped and row-count changes."""
+    try:
+        changes = diff_releases(old, new)
+    except CurationError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    table = RichTable(title=f"Changes from {old} to {new}")
+    for header in ("table", "change", "column", "old", "new"):
+        table.add_column(header)
+    for c in changes:
+        table.add_row(c.table, c.kind, c.column, c.old, c.new)
+    Console(width=console.width).print(table if changes else "no changes")
 
 
 if __name__ == "__main__":  # pragma: no cover
