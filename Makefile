@@ -15,6 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_TARGET ?= duckdb
 export IDC_DUCKDB_PATH ?= $(CURDIR)/build/idc.duckdb
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export GX_ANALYTICS_ENABLED := False
 IDC_INDEX = $$($(BIN)/python -m curation.index_path)
 DBT = IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'

@@ -68,6 +68,8 @@ def main(
     first_release: bool = typer.Option(
         False, "--first-release", help="there is no previous release: every table is new"),
     strict: bool = typer.Option(False, help="fail on any warning"),
+    quality_gate: bool = typer.Option(
+        True, "--quality-gate/--no-quality-gate", help="validate with Great Expectations before writing"),
 ) -> None:
     """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
     if ctx.invoked_subcommand is not None:
@@ -87,7 +89,7 @@ def main(
                 progress.update(task, description=f"curating {name}")
                 progress.advance(task)
 
-            report = run(paths, sources, out, release, strict, advance)
+            report = run(paths, sources, out, release, strict, advance, quality_gate)
     except CurationError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None

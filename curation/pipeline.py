@@ -15,6 +15,7 @@ from curation.metadata import (
     column_metadata_rows,
     table_metadata_row,
 )
+from curation import quality_gate as gate
 from curation.recipe import Recipe, load_recipes
 from curation.report import RunReport
 from curation.seed_writer import (
@@ -46,30 +47,32 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
     return built
 
 
-def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release) -> dict[str, bytes]:
+def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
+                   column_rows: dict[str, list[dict]]) -> dict[str, bytes]:
+    """Every output file's bytes, by path relative to the output folder."""
     files: dict[str, bytes] = {}
-    table_rows, column_rows, labels = [], [], {}
+    table_rows, all_column_rows, labels = [], [], {}
     built = sorted(built, key=lambda item: item[0].table_name)
     for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
         data = render_csv(table.frame)
         files[f"clinical/{seed_name}"] = data
         table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
-        rows = column_metadata_rows(table)
-        column_rows.extend(rows)
+        rows = column_rows[table.table_name]
+        all_column_rows.extend(rows)
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
     files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
     files["metadata/raw_table_metadata.csv"] = render_csv(
         pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS))
     files["metadata/raw_column_metadata.csv"] = render_csv(
-        pd.DataFrame(column_rows, columns=COLUMN_METADATA_COLUMNS))
+        pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS))
     files["metadata/_metadata__seeds.yml"] = metadata_seeds_yaml()
     return files
 
 
 def run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Release,
-        strict: bool = False, on_table: Progress | None = None) -> RunReport:
-    """Curate and write; on any error nothing in ``out_dir`` changes."""
+        strict: bool = False, on_table: Progress | None = None, quality_gate: bool = True) -> RunReport:
+    """Curate, check and write; on any error nothing in ``out_dir`` changes."""
     built = curate_tables(recipe_paths, sources_root, on_table)
     report = RunReport(tables=[t.report for t, _ in built])
     if strict and report.warnings:
@@ -80,5 +83,8 @@ def run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Re
     unbalanced = [t.table_name for t in report.tables if not t.balanced]
     if unbalanced:  # pragma: no cover - a bug in the curator, never an input problem
         raise CurationError(Reason.UNREADABLE, f"row/column accounts do not balance: {unbalanced}", Where())
-    write_atomically(render_outputs(built, release), out_dir)
+    column_rows = {t.table_name: column_metadata_rows(t) for t, _ in built}
+    if quality_gate:
+        gate.check({t.table_name: t.frame for t, _ in built}, column_rows)
+    write_atomically(render_outputs(built, release, column_rows), out_dir)
     return report
