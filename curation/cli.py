@@ -118,5 +118,22 @@ def diff(
     Console(width=console.width).print(table if changes else "no changes")
 
 
+@app.command("dicom")
+def dicom(
+    folder: Path = typer.Argument(..., help="folder of DICOM files (read recursively)"),
+    out: Path = typer.Option(Path("build/dicom"), help="folder the Parquet files are written to"),
+) -> None:
+    """Export DICOM metadata to Parquet shaped like IDC's dicom_metadata, plus its manifest."""
+    from curation.dicom.metadata_export import export_folder
+
+    try:
+        result = export_folder(folder, out)
+    except ValueError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    console.print(f"{result.files} DICOM files, {result.columns} columns: {result.metadata_path}, "
+                  f"{result.manifest_path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
