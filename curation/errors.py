@@ -24,9 +24,15 @@ class Reason(str, Enum):
     PATIENT_COLUMN_MISSING = "patient_column_missing"
     EMPTY_PATIENT_ID = "empty_patient_id"
     PATIENT_ID_RULE = "patient_id_rule"
+    PATIENT_TYPE_MISMATCH = "patient_type_mismatch"
+    COLUMN_MISSING = "column_missing"
     STRICT = "strict"
     PREVIOUS_RELEASE = "previous_release"
     QUALITY_GATE = "quality_gate"
+    DICTIONARY_COLUMN_MISSING = "dictionary_column_missing"
+    DICTIONARY_ORPHAN_OPTION = "dictionary_orphan_option"
+    DICTIONARY_DUPLICATE_VARIABLE = "dictionary_duplicate_variable"
+    DICTIONARY_INVALID = "dictionary_invalid"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from curation.recipe import Recipe, load_recipes
 from curation.report import RunReport
 from curation.seed_writer import (
     clinical_seeds_yaml,
+    clinical_tables_model,
     md5_hex,
     metadata_seeds_yaml,
     render_csv,
@@ -62,6 +63,7 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
         all_column_rows.extend(rows)
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
     files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
+    files["models/stg_clinical__tables.sql"] = clinical_tables_model(built)
     files["metadata/raw_table_metadata.csv"] = render_csv(
         pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS))
     files["metadata/raw_column_metadata.csv"] = render_csv(
