@@ -39,13 +39,13 @@ imaging as (
 
 final as (
 
-    select
+    select  -- noqa: ST06 (columns in reading order)
         coalesce(clinical.collection_id, imaging.collection_id) as collection_id,
         coalesce(clinical.dicom_patient_id, imaging.dicom_patient_id) as dicom_patient_id,
         coalesce(clinical.n_clinical_tables, 0) as n_clinical_tables,
-        clinical.clinical_tables,  -- noqa: ST06
+        clinical.clinical_tables,
         coalesce(imaging.n_series, 0) as n_series,
-        imaging.series_per_modality,  -- noqa: ST06
+        imaging.series_per_modality,
         clinical.dicom_patient_id is not null as has_clinical_data,
         imaging.dicom_patient_id is not null as has_images
     from clinical
