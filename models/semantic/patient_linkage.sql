@@ -39,7 +39,7 @@ imaging as (
 
 final as (
 
-    select  -- noqa: ST06 (columns in reading order)
+    select  -- noqa: ST06
         coalesce(clinical.collection_id, imaging.collection_id) as collection_id,
         coalesce(clinical.dicom_patient_id, imaging.dicom_patient_id) as dicom_patient_id,
         coalesce(clinical.n_clinical_tables, 0) as n_clinical_tables,
