@@ -14,6 +14,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DBT_TARGET ?= duckdb
 export IDC_DUCKDB_PATH ?= $(CURDIR)/build/idc.duckdb
+export IDC_DICOM_PARQUET_DIR ?= $(CURDIR)/build/dicom
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export GX_ANALYTICS_ENABLED := False
 IDC_INDEX = $$($(BIN)/python -m curation.index_path)
@@ -35,6 +36,7 @@ curate: install
 
 build: curate
 	@mkdir -p build
+	$(BIN)/curate dicom data/dicom --out $(IDC_DICOM_PARQUET_DIR)
 	$(DBT) build --full-refresh $(DBT_VARS) $(DBT_ARGS)
 
 demo: build
@@ -46,7 +48,6 @@ pytest: install
 dbt-test: build
 
 lint: install curate
-	$(DBT) deps --quiet >/dev/null 2>&1 || true
 	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt
 
 test: pytest dbt-test lint
