@@ -1,23 +1,29 @@
-"""Reading one batch: from its file chain to named columns, patient ids and an account of rows."""
+"""Reading one batch: from its file chain to named columns, patient ids and an account of rows.
+
+The work is done column by column: each kept column's data cells become one pandas string
+Series (Arrow-backed) once, and every row decision (blank rows, cuts, the row filter, blank
+patient ids) is a boolean mask combined over columns, so nothing loops over cells in Python.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from curation.errors import CurationError, Reason, Where
+from curation.layout import SkipReason, data_end, fill_merged
 from curation.naming import (
     RESERVED_NAMES,
-    carry_right,
     join_header_cells,
     normalize_header,
     positional_name,
     unique_names,
 )
 from curation.patient_ids import apply_rule
-from curation.readers import Grid, read_grid
+from curation.readers import read_grid
 from curation.recipe import Batch, LoadedRecipe, Table
 from curation.report import Warning_
 from curation.sources import open_chain
@@ -29,7 +35,7 @@ class SourceColumn:
 
     name: str
     header_cells: list[str]
-    number: int  # 0-based position in the source sheet
+    number: int  # 0-based position in the source sheet (its row, for a pivoted sheet)
     values: pd.Series
 
 
@@ -52,137 +58,209 @@ class BatchData:
     def data_file(self) -> str:
         return self.chain[-1]
 
-
-def _rectangular(grid: Grid, is_csv: bool, where: Where) -> list[list[str]]:
-    rows = grid.rows
-    width = max((len(r) for r in rows), default=0)
-    if is_csv and rows:
-        expected = len(rows[0])
-        for index, row in enumerate(rows):
-            if row and len(row) != expected:
-                raise CurationError(
-                    Reason.RAGGED_ROWS,
-                    f"row has {len(row)} fields where the first row has {expected}",
-                    where.with_(row=index + 1),
-                )
-    return [r + [""] * (width - len(r)) for r in rows]
+    @property
+    def rows_written(self) -> int:
+        return len(self.patient_ids)
 
 
-def _headers(rows: list[list[str]], header_rows: list[int]) -> list[list[str]]:
-    """Header cells per column, with blank upper cells carried over from the left."""
-    upper = [carry_right(rows[r - 1]) for r in header_rows[:-1]]
-    lowest = rows[header_rows[-1] - 1]
-    return [[row[c] for row in upper] + [lowest[c]] for c in range(len(lowest))]
+def _header_cells(columns: list[list[str]], header_rows: list[int]) -> list[list[str]]:
+    """Header cells per column, top to bottom."""
+    return [[col[r - 1] for r in header_rows] for col in columns]
 
 
-def _find_patient_column(batch: Batch, names: list[str], cells: list[list[str]], where: Where) -> int:
-    wanted = batch.patient_column
+def _carry_right(header: list[list[str]], levels: int) -> None:
+    """Blank cells of the upper header rows take the text on their left (merged cells), in place."""
+    for level in range(levels):
+        last = ""
+        for cells in header:
+            if cells[level].strip():
+                last = cells[level]
+            else:
+                cells[level] = last
+
+
+def find_column(wanted: str | int, joined: list[str], names: list[str], what: str, where: Where) -> int:
+    """0-based position of a column named by its header as in the file, its curated name, or 1-based position."""
     if isinstance(wanted, int):
-        if wanted > len(names):
+        if wanted > len(joined):
             raise CurationError(
-                Reason.PATIENT_COLUMN_MISSING,
-                f"patient column position {wanted} is past the last column ({len(names)})",
+                Reason.PATIENT_COLUMN_MISSING if what == "patient" else Reason.COLUMN_MISSING,
+                f"{what} column position {wanted} is past the last column ({len(joined)})",
                 where.with_(column=wanted),
             )
         return wanted - 1
-    joined = [join_header_cells(c) for c in cells]
-    for candidates in (joined, names):
+    for candidates in (joined, names, [j.strip() for j in joined]):
         if wanted in candidates:
             return candidates.index(wanted)
     raise CurationError(
-        Reason.PATIENT_COLUMN_MISSING,
-        f"no patient column {wanted!r}; the headers are {joined}",
+        Reason.PATIENT_COLUMN_MISSING if what == "patient" else Reason.COLUMN_MISSING,
+        f"no {what} column {wanted!r}; the headers are {joined}",
         where.with_(column=wanted),
     )
 
 
+def _blank(series: pd.Series) -> np.ndarray:
+    return (series.str.strip() == "").to_numpy(dtype=bool)
+
+
+def _apply_patient_rule(steps, raw_ids: pd.Series, tcia_name: str | None, row_numbers: np.ndarray,
+                        where: Where) -> pd.Series:
+    """dicom_patient_id of every kept row; a value the rule cannot take stops the run, naming its row."""
+    if not steps:
+        return raw_ids.astype(object)
+    out, cache = [], {}
+    for index, value in enumerate(raw_ids.tolist()):
+        if value not in cache:
+            try:
+                cache[value] = apply_rule(steps, value, tcia_name)
+            except ValueError as exc:
+                raise CurationError(Reason.PATIENT_ID_RULE, str(exc),
+                                    where.with_(row=int(row_numbers[index]))) from exc
+        out.append(cache[value])
+    return pd.Series(out, dtype=object)
+
+
 def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     recipe = loaded.recipe
-    batch = table.batches[number]
+    batch: Batch = table.batches[number]
     where = Where(recipe=loaded.name, table=recipe.table_name(table), batch=number, file=batch.data_file)
     source = open_chain(loaded.source_root, batch.files, where)
     is_workbook = batch.file_format not in ("csv", "tsv")
     if is_workbook:
         where = where.with_(sheet=batch.sheet)
     grid = read_grid(source.data, batch.file_format, sheet=batch.sheet, delimiter=batch.delimiter,
-                     encoding=batch.encoding, where=where)
+                     encoding=batch.encoding, where=where, quotechar=batch.quotechar,
+                     ragged_rows=batch.ragged_rows, engine=batch.engine)
     if grid.sheet_name is not None:
         where = where.with_(sheet=grid.sheet_name)
+    columns, n_rows = grid.columns, grid.n_rows
+    if batch.pivot:
+        columns = [list(r) for r in zip(*columns)] if columns else []
+        n_rows = len(grid.columns)
     last_header = batch.header_rows[-1]
-    if last_header > len(grid.rows):
+    if last_header > n_rows:
+        what = "sheet column" if batch.pivot else "row"
         raise CurationError(
             Reason.HEADER_OUT_OF_RANGE,
-            f"header row {last_header} is past the last row ({len(grid.rows)})",
+            f"header row {last_header} is past the last {what} ({n_rows})",
             where.with_(row=last_header),
         )
-    rows = _rectangular(grid, not is_workbook, where)
-    cells = _headers(rows, batch.header_rows)
-    data = rows[last_header:]
-    first_data_row = last_header + 1  # 1-based row number of data[0]
-    frame = pd.DataFrame(data, columns=range(len(cells)), dtype="str") if data else pd.DataFrame(
-        {c: pd.Series([], dtype="str") for c in range(len(cells))}
-    )
-    warnings: list[Warning_] = []
-    skipped: Counter = Counter()
-    blank_row = (frame.apply(lambda col: col.str.strip() == "")).all(axis=1) if len(frame) else pd.Series([], dtype=bool)
-    if blank_row.any():
-        skipped["blank row"] += int(blank_row.sum())
-    kept = frame[~blank_row] if len(frame) else frame
 
-    names, dropped = [], Counter()
-    keep_positions = []
-    for position, header in enumerate(cells):
-        name = normalize_header(join_header_cells(header))
-        column_blank = (kept[position].str.strip() == "").all() if len(kept) else True
-        if not name and column_blank:
+    header = _header_cells(columns, batch.header_rows)
+    fill_merged(header, grid.merged, batch.header_rows, batch.pivot)
+    _carry_right(header, len(batch.header_rows) - 1)
+    joined = [join_header_cells(cells) for cells in header]
+    normalized = [normalize_header(j) for j in joined]
+
+    # The data region: every row after the header is read, then kept or skipped for a reason.
+    start = min(last_header + batch.skip_rows_after_header, n_rows)
+    rows_read = n_rows - last_header
+    skipped: Counter = Counter()
+    if start > last_header:
+        skipped[SkipReason.AFTER_HEADER.value] += start - last_header
+    region = n_rows - start
+    series = [pd.Series(col[start:n_rows], dtype="str") for col in columns]
+    blanks = [_blank(s) for s in series]
+    blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(region, dtype=bool)
+    end, cut_reason = data_end(batch, columns, start, n_rows, blank_row)
+    keep = np.zeros(region, dtype=bool)
+    keep[: end - start] = True
+    if cut_reason is not None and end < n_rows:
+        skipped[cut_reason.value] += n_rows - end
+    for row in batch.skip_rows:
+        index = row - 1 - start
+        if 0 <= index < region and keep[index]:
+            keep[index] = False
+            skipped[SkipReason.DECLARED.value] += 1
+    dropped_blank = keep & blank_row
+    if dropped_blank.any():
+        skipped[SkipReason.BLANK.value] += int(dropped_blank.sum())
+        keep &= ~blank_row
+
+    if batch.row_filter is not None:
+        position = find_column(batch.row_filter.column, joined, normalized, "row_filter", where)
+        matches = series[position].str.strip().isin(batch.row_filter.values).to_numpy(dtype=bool)
+        filtered = keep & ~matches
+        skipped[SkipReason.FILTERED.value] += int(filtered.sum())
+        keep &= matches
+
+    warnings: list[Warning_] = []
+    patient_position = find_column(batch.patient_column, joined, normalized, "patient", where)
+    blank_patient = keep & blanks[patient_position] if blanks else keep
+    if blank_patient.any():
+        count = int(blank_patient.sum())
+        first_row = start + int(np.argmax(blank_patient)) + 1
+        if batch.blank_patient_ids == "error":
+            raise CurationError(
+                Reason.EMPTY_PATIENT_ID,
+                f"{count} row(s) have an empty patient id; the first is row {first_row} "
+                "(set blank_patient_ids: skip to drop such rows with a warning)",
+                where.with_(row=first_row, column=batch.patient_column),
+            )
+        skipped[SkipReason.BLANK_PATIENT.value] += count
+        keep &= ~blank_patient
+        warnings.append(Warning_(
+            "blank_patient_id",
+            f"{count} row(s) with data have a blank patient id and are not written; the first is row {first_row}",
+            where.with_(row=first_row, column=batch.patient_column),
+        ))
+
+    # Columns: declared skips, then columns with neither a header nor a kept value.
+    skip_positions = {find_column(c, joined, normalized, "skip_columns", where) for c in batch.skip_columns}
+    if patient_position in skip_positions:
+        raise CurationError(Reason.RECIPE_INVALID, "the patient column is listed in skip_columns",
+                            where.with_(column=batch.patient_column))
+    dropped: Counter = Counter()
+    names, keep_positions = [], []
+    for position, name in enumerate(normalized):
+        if position in skip_positions:
+            dropped["skip_columns"] += 1
+            continue
+        if not name and not (keep & ~blanks[position]).any():
             dropped["no header and no values"] += 1
             continue
         if not name:
             name = positional_name(position + 1)
-            warnings.append(Warning_("empty_header", f"column {position + 1} has no header: named {name!r}", where.with_(column=position + 1)))
+            warnings.append(Warning_("empty_header", f"column {position + 1} has no header: named {name!r}",
+                                     where.with_(column=position + 1)))
         names.append(name)
         keep_positions.append(position)
+    if patient_position not in keep_positions:
+        raise CurationError(Reason.PATIENT_COLUMN_MISSING, "the patient column is empty",
+                            where.with_(column=batch.patient_column))
     unique, renamed = unique_names(names, set(RESERVED_NAMES))
     for old, new in renamed:
-        warnings.append(Warning_("duplicate_name", f"two headers normalize to {old!r}: one renamed {new!r}", where.with_(column=new)))
-
-    patient_position = _find_patient_column(batch, [normalize_header(join_header_cells(c)) for c in cells], cells, where)
-    if patient_position not in keep_positions:
-        raise CurationError(Reason.PATIENT_COLUMN_MISSING, "the patient column is empty", where.with_(column=batch.patient_column))
+        warnings.append(Warning_("duplicate_name", f"two headers normalize to {old!r}: one renamed {new!r}",
+                                 where.with_(column=new)))
     patient_name = unique[keep_positions.index(patient_position)]
-    raw_ids = kept[patient_position].str.strip()
-    empty = raw_ids == ""
-    if empty.any():
-        row = int(empty.idxmax()) + first_data_row
-        raise CurationError(
-            Reason.EMPTY_PATIENT_ID,
-            f"{int(empty.sum())} row(s) have an empty patient id; the first is row {row}",
-            where.with_(row=row, column=batch.patient_column),
-        )
-    steps = batch.patient_id if batch.patient_id is not None else table.patient_id
-    try:
-        ids = raw_ids.map(lambda v: apply_rule(steps, v, recipe.tcia_name))
-    except ValueError as exc:
-        raise CurationError(Reason.PATIENT_ID_RULE, str(exc), where.with_(column=batch.patient_column)) from exc
 
-    columns = [
-        SourceColumn(name=n, header_cells=[c for c in cells[p] if c.strip()], number=p,
-                     values=kept[p].reset_index(drop=True))
+    all_kept = bool(keep.all())
+    columns_out = [
+        SourceColumn(
+            name=n,
+            header_cells=[c for c in header[p] if c.strip()],
+            number=p,
+            values=series[p] if all_kept else series[p][keep].reset_index(drop=True),
+        )
         for n, p in zip(unique, keep_positions)
     ]
-    if len(kept) == 0:
-        warnings.append(Warning_("empty_batch", "the batch has no data rows", where))
+    raw_ids = columns_out[keep_positions.index(patient_position)].values.str.strip()
+    steps = batch.patient_id if batch.patient_id is not None else table.patient_id
+    ids = _apply_patient_rule(steps, raw_ids, recipe.tcia_name, start + np.flatnonzero(keep) + 1,
+                              where.with_(column=batch.patient_column))
+    if not keep.any():
+        warnings.append(Warning_("empty_batch", "the batch has no data rows: nothing is written from it", where))
     return BatchData(
         number=number,
         chain=source.chain,
         sheet_name=grid.sheet_name,
         downloaded_md5=source.downloaded_md5,
-        columns=columns,
+        columns=columns_out,
         patient_column=patient_name,
-        patient_ids=ids.reset_index(drop=True).astype(object),
-        rows_read=len(frame),
+        patient_ids=ids.reset_index(drop=True),
+        rows_read=rows_read,
         rows_skipped=skipped,
-        source_columns=len(cells),
+        source_columns=len(columns),
         columns_dropped=dropped,
         warnings=warnings,
     )

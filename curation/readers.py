@@ -1,8 +1,14 @@
 """Readers: turn a data file's bytes into a grid of cell texts, whatever its format.
 
-Every reader returns the same thing: a ``Grid`` of rows of strings, blank cells as "".
-Excel cells are turned into text here, once, so that later steps see one representation:
-whole numbers without ``.0``, booleans as TRUE/FALSE, dates as ISO dates.
+Every reader returns the same thing: a ``Grid`` of cell texts held column by column, blank
+cells as "". Excel cells are turned into text here, once, so that later steps see one
+representation: whole numbers without ``.0``, booleans as TRUE/FALSE, dates as ISO dates
+(``2020-01-31``), date-times as ``2020-01-31 12:30:00``.
+
+Formats: CSV/TSV (any one-character separator and quote; encoding declared, or detected in
+the order utf-8 (with or without BOM), cp1252, latin-1), XLSX/XLSM/XLSB/XLS through
+python-calamine, and XLSX/XLSM through openpyxl when calamine cannot open a file
+(or when a recipe asks for it).
 """
 
 from __future__ import annotations
@@ -10,21 +16,51 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
 
 from python_calamine import CalamineWorkbook
 
 from curation.errors import CurationError, Reason, Where
 
 _CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_CHUNK_ROWS = 4096
+
+MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
 
 @dataclass
 class Grid:
-    """The rows of one sheet or CSV file, as text; ``sheet_name`` is None for CSV."""
+    """The cells of one sheet or CSV file as text, column by column (all columns ``n_rows`` long).
 
-    rows: list[list[str]]
+    ``sheet_name`` is None for CSV; ``merged`` lists merged cell ranges as 0-based inclusive
+    ((first row, first column), (last row, last column)) pairs, where the format has them.
+    """
+
+    columns: list[list[str]]
+    n_rows: int
     sheet_name: str | None
+    merged: list[MergedRange] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[list[str]]:
+        """The same cells row by row (a copy)."""
+        if not self.columns:
+            return [[] for _ in range(self.n_rows)]
+        return [list(r) for r in zip(*self.columns)]
+
+    @classmethod
+    def from_rows(cls, rows: list[list[str]], sheet_name: str | None,
+                  merged: list[MergedRange] | None = None) -> "Grid":
+        """A grid from rows of text; short rows are padded with ""."""
+        width = max(map(len, rows), default=0)
+        padded = rows if all(len(r) == width for r in rows) else [
+            list(r) + [""] * (width - len(r)) for r in rows
+        ]
+        columns = [list(c) for c in zip(*padded)] if width else []
+        return cls(columns=columns, n_rows=len(rows), sheet_name=sheet_name, merged=list(merged or []))
 
 
 def cell_text(value: object) -> str:
@@ -52,8 +88,28 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def _float_text(value: float) -> str:
+    if value.is_integer():
+        return str(int(value))
+    return "" if value != value else repr(value)
+
+
+def column_text(values) -> list[str]:
+    """``cell_text`` of every value of one column, with fast paths for the common shapes."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return list(values)
+    if kinds <= {str, float}:
+        return [v if v.__class__ is str else _float_text(v) for v in values]
+    if kinds <= {str, int}:
+        return [v if v.__class__ is str else str(v) for v in values]
+    return list(map(cell_text, values))
+
+
 def _decode(data: bytes, encoding: str | None, where: Where) -> str:
     if encoding:
+        if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
+            encoding = "utf-8-sig"  # a declared utf-8 file with a BOM: do not keep the BOM in a header
         try:
             return data.decode(encoding)
         except LookupError:
@@ -62,7 +118,8 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
             line = data[: exc.start].count(b"\n") + 1
             raise CurationError(
                 Reason.UNREADABLE,
-                f"cannot decode as {encoding}: byte {data[exc.start]:#04x} at offset {exc.start}",
+                f"cannot decode as {encoding}: byte {data[exc.start]:#04x} at offset {exc.start} "
+                f"(declare the file's real encoding, e.g. cp1252 or latin-1)",
                 where.with_(row=line),
             ) from None
     for candidate in _CSV_ENCODINGS:
@@ -73,23 +130,40 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
-def read_csv(data: bytes, delimiter: str, encoding: str | None, where: Where) -> Grid:
+def detect_encoding(data: bytes) -> str:
+    """The encoding a CSV without a declared one is read with."""
+    for candidate in _CSV_ENCODINGS:
+        try:
+            data.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        return candidate
+    return "latin-1"  # pragma: no cover
+
+
+def read_csv(data: bytes, delimiter: str, encoding: str | None, where: Where, *,
+             quotechar: str | None = '"', ragged_rows: str = "error") -> Grid:
     text = _decode(data, encoding, where)
+    quoting = {"quotechar": quotechar} if quotechar else {"quoting": csv.QUOTE_NONE}
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, **quoting))
     except csv.Error as exc:
         raise CurationError(Reason.UNREADABLE, f"malformed CSV: {exc}", where) from exc
-    return Grid(rows=rows, sheet_name=None)
-
-
-def read_workbook(data: bytes, sheet: int | str, where: Where) -> Grid:
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for corrupt or protected files
+    del text
+    widths = Counter(len(r) for r in rows if r)
+    if len(widths) > 1 and ragged_rows == "error":
+        usual = widths.most_common(1)[0][0]
+        index = next(i for i, r in enumerate(rows) if r and len(r) != usual)
         raise CurationError(
-            Reason.UNREADABLE, f"cannot open the workbook ({type(exc).__name__}: {exc})", where
-        ) from exc
-    names = book.sheet_names
+            Reason.RAGGED_ROWS,
+            f"row has {len(rows[index])} fields where most rows have {usual} "
+            f"(set ragged_rows: pad to pad short rows)",
+            where.with_(row=index + 1),
+        )
+    return Grid.from_rows(rows, None)
+
+
+def _pick_sheet(names: list[str], sheet: int | str, where: Where) -> str:
     if isinstance(sheet, int):
         if not 0 <= sheet < len(names):
             raise CurationError(
@@ -97,22 +171,104 @@ def read_workbook(data: bytes, sheet: int | str, where: Where) -> Grid:
                 f"no sheet at index {sheet}: the workbook has {len(names)} sheet(s) {names}",
                 where.with_(sheet=sheet),
             )
-        name = names[sheet]
-    else:
-        if sheet not in names:
-            raise CurationError(
-                Reason.SHEET_MISSING, f"no sheet named {sheet!r}; sheets are {names}", where.with_(sheet=sheet)
-            )
-        name = sheet
-    cells = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    rows = [[cell_text(v) for v in row] for row in cells]
-    return Grid(rows=rows, sheet_name=name)
+        return names[sheet]
+    if sheet not in names:
+        raise CurationError(
+            Reason.SHEET_MISSING, f"no sheet named {sheet!r}; sheets are {names}", where.with_(sheet=sheet)
+        )
+    return sheet
+
+
+def _encrypted(data: bytes, file_format: str) -> bool:
+    """An OOXML workbook saved with a password is an OLE2 container with an EncryptionInfo stream."""
+    return (data.startswith(_OLE2_MAGIC) and file_format in ("xlsx", "xlsm", "xlsb")
+            and "EncryptionInfo".encode("utf-16-le") in data)
+
+
+def _columns_from_rows(rows, lead: int, total_width: int) -> list[list[str]]:
+    """Convert an iterator of equally long raw rows to text columns, a chunk of rows at a time."""
+    columns: list[list[str]] = [[] for _ in range(total_width)]
+    iterator = iter(rows)
+    while True:
+        chunk = list(itertools.islice(iterator, _CHUNK_ROWS))
+        if not chunk:
+            break
+        for offset, values in enumerate(zip(*chunk)):
+            columns[lead + offset].extend(column_text(values))
+        for j in range(lead):
+            columns[j].extend([""] * len(chunk))
+    return columns
+
+
+def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    name = _pick_sheet(book.sheet_names, sheet, where)
+    sheet_data = book.get_sheet_by_name(name)
+    merged = list(sheet_data.merged_cell_ranges or [])
+    if sheet_data.start is None:
+        return Grid(columns=[], n_rows=0, sheet_name=name, merged=merged)
+    (_, first_col), (last_row, last_col) = sheet_data.start, sheet_data.end
+    width = last_col + 1
+    rows = sheet_data.iter_rows()
+    first = next(rows, None)
+    if first is None:  # pragma: no cover - start is not None, so there is a row
+        return Grid(columns=[], n_rows=0, sheet_name=name, merged=merged)
+    lead = width - len(first)  # iter_rows starts at the first used column
+    columns = _columns_from_rows(itertools.chain([first], rows), lead, width)
+    return Grid(columns=columns, n_rows=len(columns[0]), sheet_name=name, merged=merged)
+
+
+def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
+    import openpyxl  # imported here: only needed for the files calamine cannot read
+
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    try:
+        name = _pick_sheet(book.sheetnames, sheet, where)
+        ws = book[name]
+        merged = [((r.min_row - 1, r.min_col - 1), (r.max_row - 1, r.max_col - 1)) for r in ws.merged_cells.ranges]
+        width = ws.max_column
+        if ws.max_row == 1 and width == 1 and ws.cell(1, 1).value is None:
+            return Grid(columns=[], n_rows=0, sheet_name=name, merged=merged)
+        rows = ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=width, values_only=True)
+        columns = _columns_from_rows(rows, 0, width)
+        return Grid(columns=columns, n_rows=len(columns[0]), sheet_name=name, merged=merged)
+    finally:
+        book.close()
+
+
+def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: str = "xlsx",
+                  engine: str = "auto") -> Grid:
+    """One sheet of a workbook; calamine first, openpyxl when asked or when calamine fails on XLSX."""
+    if _encrypted(data, file_format):
+        raise CurationError(
+            Reason.UNREADABLE,
+            "the workbook is password-protected (encrypted): save an unprotected copy as the source",
+            where,
+        )
+    errors = []
+    engines = {"auto": ["calamine", "openpyxl"], "calamine": ["calamine"], "openpyxl": ["openpyxl"]}[engine]
+    if file_format not in ("xlsx", "xlsm"):
+        if engine == "openpyxl":
+            raise CurationError(Reason.RECIPE_INVALID, f"openpyxl cannot read {file_format} files", where)
+        engines = ["calamine"]
+    for name in engines:
+        reader = _read_calamine if name == "calamine" else _read_openpyxl
+        try:
+            return reader(data, sheet, where)
+        except CurationError:
+            raise
+        except Exception as exc:  # both libraries raise their own error types for corrupt files
+            errors.append(f"{name}: {type(exc).__name__}: {exc}")
+    protected = any("password" in e.lower() or "encrypt" in e.lower() for e in errors)
+    what = "the workbook is password-protected" if protected else "cannot open the workbook"
+    raise CurationError(Reason.UNREADABLE, f"{what} ({'; '.join(errors)})", where)
 
 
 def read_grid(data: bytes, file_format: str, *, sheet: int | str, delimiter: str | None,
-              encoding: str | None, where: Where) -> Grid:
+              encoding: str | None, where: Where, quotechar: str | None = '"',
+              ragged_rows: str = "error", engine: str = "auto") -> Grid:
     """Dispatch on the file format."""
     if file_format in ("csv", "tsv"):
         sep = delimiter or ("\t" if file_format == "tsv" else ",")
-        return read_csv(data, sep, encoding, where)
-    return read_workbook(data, sheet, where)
+        return read_csv(data, sep, encoding, where, quotechar=quotechar, ragged_rows=ragged_rows)
+    return read_workbook(data, sheet, where, file_format=file_format, engine=engine)

@@ -16,6 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from curation.errors import CurationError, Reason, Where
+from curation.layout import LayoutOptions
 from curation.patient_ids import PatientIdStep
 
 FileFormat = Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls"]
@@ -36,37 +37,44 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Batch(_Strict):
-    """One source of rows for a table: a file (or a sheet of one) in a chain of archives."""
+class Batch(LayoutOptions):
+    """One source of rows for a table: a file (or a sheet of one) in a chain of archives.
+
+    The layout fields (header rows, rows and columns to skip, pivot, row filter) come from
+    ``curation.layout.LayoutOptions``.
+    """
 
     files: list[str] = Field(
         min_length=1,
         description="the downloaded file first, then any ZIP members in between, the data file last",
     )
     sheet: int | str = Field(0, description="sheet index (0-based) or name, for workbooks")
-    header_rows: list[int] = Field(
-        default_factory=lambda: [1],
-        min_length=1,
-        description="1-based row numbers of the header; several are joined with '_'",
-    )
     patient_column: str | int = Field(
-        description="header of the patient column (as in the file), or its 1-based position"
+        description="header of the patient column (as in the file, or curated), or its 1-based position"
     )
     patient_id: list[PatientIdStep] | None = Field(
         None, description="overrides the table's patient-id rule for this batch"
     )
+    blank_patient_ids: Literal["error", "skip"] = Field(
+        "error", description="rows with data but a blank patient id: stop the run, or skip them with a warning"
+    )
     format: FileFormat | None = Field(None, description="taken from the data file's suffix if omitted")
     encoding: str | None = Field(None, description="text encoding of a CSV; detected if omitted")
     delimiter: str | None = Field(None, description="CSV field separator; ',' (tab for .tsv) if omitted")
+    quotechar: str | None = Field('"', description="CSV quote character; null: no quoting")
+    ragged_rows: Literal["error", "pad"] = Field(
+        "error", description="CSV rows with fewer or more fields than the widest: an error, or padded"
+    )
+    engine: Literal["auto", "calamine", "openpyxl"] = Field(
+        "auto", description="workbook reader; 'auto' is calamine, with openpyxl when calamine cannot open it"
+    )
 
-    @field_validator("header_rows")
+    @field_validator("delimiter", "quotechar")
     @classmethod
-    def _rows_positive_increasing(cls, rows: list[int]) -> list[int]:
-        if any(r < 1 for r in rows):
-            raise ValueError("header rows are 1-based spreadsheet row numbers")
-        if rows != sorted(set(rows)):
-            raise ValueError("header rows must be increasing and distinct")
-        return rows
+    def _one_character(cls, value: str | None) -> str | None:
+        if value is not None and len(value) != 1:
+            raise ValueError("must be exactly one character")
+        return value
 
     @field_validator("patient_column")
     @classmethod
@@ -98,6 +106,32 @@ class Table(_Strict):
         default_factory=list, description="steps turning the patient value into dicom_patient_id"
     )
     batches: list[Batch] = Field(min_length=1)
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_batches(cls, raw):
+        """Apply ``batch_defaults`` to every batch; a batch with ``sheets`` is one batch per sheet."""
+        if not isinstance(raw, dict):
+            return raw
+        raw = dict(raw)
+        defaults = raw.pop("batch_defaults", None) or {}
+        if not isinstance(defaults, dict):
+            raise ValueError("batch_defaults is a mapping of batch fields")
+        expanded = []
+        for batch in raw.get("batches") or []:
+            if not isinstance(batch, dict):
+                expanded.append(batch)
+                continue
+            merged = {**defaults, **batch}
+            sheets = merged.pop("sheets", None)
+            if sheets is None:
+                expanded.append(merged)
+                continue
+            if "sheet" in batch or not isinstance(sheets, list) or not sheets:
+                raise ValueError("'sheets' is a non-empty list, and replaces 'sheet'")
+            expanded.extend({**merged, "sheet": sheet} for sheet in sheets)
+        if "batches" in raw:
+            raw["batches"] = expanded
+        return raw
 
     @field_validator("name")
     @classmethod

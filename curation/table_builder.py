@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from curation.batch_reader import BatchData, read_batch
-from curation.column_types import decide_type, format_values, profile
+from curation.column_types import Kind, decide_type, format_values, profile
+from curation.errors import CurationError, Reason, Where
 from curation.recipe import LoadedRecipe, Table
 from curation.report import TableReport
 
@@ -69,9 +70,40 @@ def _stack(name: str, batches: list[BatchData]) -> tuple[pd.Series, list, list[P
     return pd.concat(parts, ignore_index=True), profiles, provenance
 
 
+_PATIENT_KIND = {Kind.WHOLE_FLOAT: Kind.INTEGER}
+
+
+def _check_patient_types(loaded: LoadedRecipe, table: Table, batches: list[BatchData]) -> None:
+    """Batches that share a patient-id rule must agree on the patient column's kind of value.
+
+    Whole numbers in one batch and text in another usually mean the ids were written
+    differently (``7`` against ``P-007``), and one rule cannot turn both into the DICOM
+    PatientID. A batch whose ids are written differently declares its own ``patient_id`` rule.
+    """
+    groups: dict[str, dict[int, Kind]] = {}
+    for batch, spec in zip(batches, table.batches):
+        values = next(c.values for c in batch.columns if c.name == batch.patient_column)
+        kind = profile(values).kind
+        if kind is Kind.EMPTY:
+            continue
+        steps = spec.patient_id if spec.patient_id is not None else table.patient_id
+        rule = repr([step.model_dump() for step in steps])
+        groups.setdefault(rule, {})[batch.number] = _PATIENT_KIND.get(kind, kind)
+    for kinds in groups.values():
+        if len(set(kinds.values())) > 1:
+            described = ", ".join(f"batch {n}: {k.value}" for n, k in kinds.items())
+            raise CurationError(
+                Reason.PATIENT_TYPE_MISMATCH,
+                f"the batches disagree on the patient column's type ({described}) under one patient-id "
+                "rule; make the ids agree, or give the odd batch its own patient_id rule",
+                Where(recipe=loaded.name, table=loaded.recipe.table_name(table)),
+            )
+
+
 def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
     recipe = loaded.recipe
     batches = [read_batch(loaded, table, n) for n in range(len(table.batches))]
+    _check_patient_types(loaded, table, batches)
     report = TableReport(table_name=recipe.table_name(table), batches=len(batches))
     for b in batches:
         report.rows_read += b.rows_read
