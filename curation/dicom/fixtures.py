@@ -253,6 +253,10 @@ def ct_series(patient: PatientSpec) -> list[Dataset]:
     return slices
 
 
+def _fresh(code: Code) -> Code:
+    return Code(code.value, code.scheme_designator, code.meaning)
+
+
 def segmentation(spec: SegSpec, source: list[Dataset], series_number: int) -> hd.seg.Segmentation:
     rows, cols = int(source[0].Rows), int(source[0].Columns)
     labels = np.zeros((len(source), rows, cols), dtype=np.uint8)
@@ -280,16 +284,18 @@ def segmentation(spec: SegSpec, source: list[Dataset], series_number: int) -> hd
         series_description=f"fixture {'label map ' if spec.labelmap else ''}segmentation",
         content_date=FIXED_DATE, content_time=FIXED_TIME, series_date=FIXED_DATE,
         series_time=FIXED_TIME)
+    # Modifiers go on fresh copies: highdicom shares the concept datasets it was given.
     items = {int(item.SegmentNumber): item for item in seg.SegmentSequence}
     for s in spec.segments:
         item = items[s.number]
-        region = item.get("AnatomicRegionSequence")
-        if s.region_modifier is not None and region:
-            region[0].AnatomicRegionModifierSequence = [hd.sr.CodedConcept.from_dataset(
-                s.region_modifier)]
+        if s.region_modifier is not None and s.region is not None:
+            region = _fresh(s.region)
+            region.AnatomicRegionModifierSequence = [_fresh(s.region_modifier)]
+            item.AnatomicRegionSequence = [region]
         if s.type_modifier is not None:
-            item.SegmentedPropertyTypeCodeSequence[0].SegmentedPropertyTypeModifierCodeSequence = [
-                hd.sr.CodedConcept.from_dataset(s.type_modifier)]
+            property_type = _fresh(s.property_type)
+            property_type.SegmentedPropertyTypeModifierCodeSequence = [_fresh(s.type_modifier)]
+            item.SegmentedPropertyTypeCodeSequence = [property_type]
     _fix_datetimes(seg, spec.name)
     return seg
 
@@ -348,7 +354,7 @@ def _rename_finding_sites(sr: Dataset, spec: ReportSpec) -> None:
         for item in group.ContentSequence:
             name = item.ConceptNameCodeSequence[0]
             if (name.CodeValue, name.CodingSchemeDesignator) == ("363698007", "SCT"):
-                item.ConceptNameCodeSequence = [hd.sr.CodedConcept.from_dataset(FINDING_SITE_SRT)]
+                item.ConceptNameCodeSequence = [_fresh(FINDING_SITE_SRT)]
 
 
 def _measurement_groups(sr: Dataset) -> list[Dataset]:
