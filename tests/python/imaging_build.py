@@ -1,0 +1,100 @@
+"""Build the imaging views once for the imaging tests: the committed fixture corpus
+(data/dicom) exported to Parquet and `dbt build` of models/imaging (and what they need) into
+a temporary DuckDB file, never the project's build/ folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "data" / "dicom"
+DBT = Path(sys.executable).with_name("dbt")
+
+
+def build_imaging(work: Path) -> Path:
+    """Export the corpus and build the imaging models under ``work``; return the database."""
+    from idc_index_data import IDC_INDEX_PARQUET_FILEPATH
+
+    from curation.dicom.metadata_export import export_folder
+
+    parquet = work / "dicom"
+    export_folder(CORPUS, parquet)
+    database = work / "imaging.duckdb"
+    env = {
+        **os.environ,
+        "DBT_PROFILES_DIR": str(REPO),
+        "DBT_TARGET": "duckdb",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "IDC_DUCKDB_PATH": str(database),
+        "IDC_DICOM_PARQUET_DIR": str(parquet),
+        "IDC_INDEX_PARQUET": str(IDC_INDEX_PARQUET_FILEPATH),
+        "GX_ANALYTICS_ENABLED": "False",
+    }
+    result = subprocess.run(
+        [str(DBT), "build", "--select", "+path:models/imaging", "--target-path", str(work / "target"),
+         "--log-path", str(work / "logs"), "--indirect-selection", "cautious"],
+        cwd=REPO, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise AssertionError(f"dbt build of the imaging models failed:\n{result.stdout[-5000:]}")
+    return database
+
+
+def connect(database: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(database), read_only=True)
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def flat_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
+    """(dotted path, BigQuery type) of every column and nested field, in order, lists as their
+    element type (BigQuery shows REPEATED fields with their element type)."""
+    out: list[tuple[str, str]] = []
+    for name, type_text in con.execute(
+            "select column_name, data_type from information_schema.columns "
+            f"where table_schema = 'idc_v22' and table_name = '{table}' order by ordinal_position"
+    ).fetchall():
+        _flatten(name, _parse_type(type_text), out)
+    return out
+
+
+_SCALARS = {"VARCHAR": "STRING", "BIGINT": "INTEGER", "INTEGER": "INTEGER", "DOUBLE": "FLOAT",
+            "DATE": "DATE", "TIME": "TIME", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP",
+            "DECIMAL(38,9)": "NUMERIC", "BOOLEAN": "BOOLEAN"}
+
+
+def _parse_type(text: str):
+    text = text.strip()
+    while text.endswith("[]"):
+        text = text[:-2]
+    if text.upper().startswith("STRUCT("):
+        inner, fields, depth, start = text[7:-1], [], 0, 0
+        for i, ch in enumerate(inner + ","):
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+            elif ch == "," and depth == 0:
+                part = inner[start:i].strip()
+                name, _, sub = part.partition(" ")
+                fields.append((name.strip('"'), _parse_type(sub)))
+                start = i + 1
+        return fields
+    return _SCALARS.get(text.upper(), text.upper())
+
+
+def _flatten(prefix: str, parsed, out: list[tuple[str, str]]) -> None:
+    if isinstance(parsed, list):
+        out.append((prefix, "RECORD"))
+        for name, sub in parsed:
+            _flatten(f"{prefix}.{name}", sub, out)
+    else:
+        out.append((prefix, parsed))
