@@ -21,7 +21,7 @@ IDC_INDEX = $$($(BIN)/python -m curation.index_path)
 DBT = IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build demo test pytest dbt-test lint bench clean
+.PHONY: install curate build demo test pytest dbt-test lint metrics-check report bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,16 @@ dbt-test: build
 lint: install curate
 	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt
 
-test: pytest dbt-test lint
+# MetricFlow reads target/semantic_manifest.json: parse for the duckdb target first.
+metrics-check: build
+	$(DBT) parse --target duckdb --quiet $(DBT_VARS)
+	$(BIN)/mf validate-configs
+	$(BIN)/mf query --metrics patients,clinical_patients,share_of_clinical_patients_with_images,segments,measurements --group-by metric_time__day,collection
+
+report: build
+	$(BIN)/python -m curation.coverage_report --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION) --out build/report
+
+test: pytest dbt-test lint metrics-check
 
 bench: install
 	$(BIN)/python scripts/bench.py
