@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from curation.dictionaries.apply import apply_dictionary
 from curation.errors import CurationError, Reason, Where
 from curation.metadata import (
     COLUMN_METADATA_COLUMNS,
@@ -40,7 +41,7 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
         for table in item.recipe.tables:
             if on_table:
                 on_table(item.recipe.table_name(table))
-            built.append((build_table(item, table), item.recipe))
+            built.append((apply_dictionary(item, table, build_table(item, table)), item.recipe))
     names = [t.table_name for t, _ in built]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

@@ -15,6 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from curation.dictionaries.spec import Dictionaries, expand_forms
 from curation.errors import CurationError, Reason, Where
 from curation.layout import LayoutOptions
 from curation.patient_ids import PatientIdStep
@@ -106,6 +107,8 @@ class Table(_Strict):
         default_factory=list, description="steps turning the patient value into dicom_patient_id"
     )
     batches: list[Batch] = Field(min_length=1)
+    dictionary: Dictionaries = Field(default_factory=list, description="data dictionary (curation.dictionaries)")
+
     @model_validator(mode="before")
     @classmethod
     def _expand_batches(cls, raw):
@@ -157,6 +160,12 @@ class Recipe(_Strict):
         "error", description="severity of the dbt test that every dicom_patient_id has images in IDC"
     )
     tables: list[Table] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand_forms(cls, raw):
+        """A ``forms:`` block becomes one table per form (``curation.dictionaries.spec``)."""
+        return expand_forms(raw)
 
     @field_validator("collection_id")
     @classmethod

@@ -28,6 +28,7 @@ import yaml
 
 from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
 from curation.recipe import Recipe
+from curation.dictionaries.apply import values_tests
 from curation.table_builder import CuratedTable
 
 # Seed column types that DuckDB and BigQuery both accept, but FLOAT (DOUBLE vs FLOAT64).
@@ -72,7 +73,7 @@ def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[t
         columns = []
         for c in table.columns:
             entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
-            tests = _column_tests(c.name, recipe)
+            tests = _column_tests(c.name, recipe) + values_tests(c)
             if tests:
                 entry["data_tests"] = tests
             columns.append(entry)

@@ -1,0 +1,178 @@
+"""Matching a dictionary to a curated table: labels, types, coded values and what disagrees.
+
+A data column matches the dictionary variable whose name normalizes to the column's name
+(IDC's header rule: ``A0E2`` -> ``a0e2``), or whose name is the column's original header.
+A matched column becomes a ``CodedColumn``: it carries the variable, so that column_metadata
+takes its label and options (``curation.metadata``) and the seed YAML gets the
+``values_in_dictionary`` test (``curation.seed_writer``).
+
+Reported as warnings in the table's report (errors only with ``--strict``):
+  * ``value_not_in_dictionary``: per coded column, the observed values the dictionary does
+    not list, with their row counts;
+  * ``column_not_in_dictionary``: data columns the dictionary does not describe;
+  * ``variable_not_in_data``: dictionary variables no column matches;
+  * ``dictionary_type_mismatch``: the dictionary's type does not fit the values (the column
+    keeps the type its values give).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+from curation.dictionaries.load import load_dictionary
+from curation.dictionaries.model import Variable
+from curation.dictionaries.spec import DictionarySpec
+from curation.errors import Where
+from curation.naming import RESERVED_NAMES, join_header_cells, normalize_header
+from curation.recipe import LoadedRecipe, Table
+from curation.report import Warning_
+from curation.table_builder import CuratedColumn, CuratedTable
+
+MAX_LISTED = 10
+_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+@dataclass
+class CodedColumn(CuratedColumn):
+    """A curated column described by a dictionary variable."""
+
+    variable: Variable | None = None
+    closed: bool = False
+
+    @property
+    def codes(self) -> list[str]:
+        return [o.code for o in self.variable.options] if self.variable else []
+
+
+def dictionary_values(column: CuratedColumn) -> list[dict] | None:
+    """column_metadata ``values`` from the dictionary, in its order; None when it lists none."""
+    if not isinstance(column, CodedColumn) or not column.codes:
+        return None
+    return [{"option_code": o.code, "option_description": o.description} for o in column.variable.options]
+
+
+def values_closed(column: CuratedColumn) -> bool:
+    """Whether values outside the dictionary stop the run (the recipe's ``closed: true``)."""
+    return isinstance(column, CodedColumn) and column.closed and bool(column.codes)
+
+
+def values_tests(column: CuratedColumn) -> list[dict]:
+    """The dbt test of a dictionary-coded column: its values are among the codes."""
+    if not isinstance(column, CodedColumn) or not column.codes:
+        return []
+    return [{"values_in_dictionary": {
+        "arguments": {"values": column.codes},
+        "config": {"severity": "error" if column.closed else "warn"},
+    }}]
+
+
+def canonical(value: str) -> str:
+    """A value as compared with codes: trimmed, and ``1.0`` the same as ``1``."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if np.isfinite(number) and number.is_integer() else text
+
+
+def unknown_values(column: CodedColumn) -> Counter:
+    """Observed values (with their row counts) that are not among the column's codes."""
+    codes = {canonical(c) for c in column.codes}
+    counts = column.values.dropna().map(canonical).value_counts()
+    return Counter({value: int(n) for value, n in counts.items() if value not in codes})
+
+
+def retype(column: CuratedColumn, target: str | None) -> bool:
+    """Give ``column`` the dictionary's type when every value fits it; False when one does not."""
+    if target is None or target == column.sql_type or column.sql_type == "BOOLEAN":
+        return True
+    present = column.values.dropna().astype(str).str.strip()
+    if target in ("INTEGER", "NUMBER"):
+        numbers = pd.to_numeric(present, errors="coerce")
+        if numbers.isna().any() or not np.isfinite(numbers).all():
+            return False
+        if (numbers % 1 == 0).all():
+            out = column.values.copy()
+            out[out.notna()] = numbers.astype("int64").astype(str).to_numpy()
+            column.values, column.sql_type = out, "INTEGER"
+            return True
+        if target == "INTEGER":
+            return False
+        column.sql_type = "FLOAT"
+        return True
+    if target == "DATE":
+        if not present.str.fullmatch(_DATE).all() or pd.to_datetime(present, errors="coerce").isna().any():
+            return False
+        column.sql_type = "DATE"
+        return True
+    column.sql_type = "STRING"
+    return True
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(names[:MAX_LISTED])
+    return shown + (f" and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else "")
+
+
+def _variables(loaded: LoadedRecipe, table: Table, where: Where) -> list[tuple[Variable, DictionarySpec]]:
+    chosen = []
+    for spec in table.dictionary:
+        dictionary = load_dictionary(loaded.source_root, spec, where)
+        chosen.extend((v, spec) for v in dictionary.select(spec.form, where.with_(file=spec.files[-1])))
+    return chosen
+
+
+def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) -> CuratedTable:
+    """Describe ``curated`` by its recipe table's dictionary (in place); returns it."""
+    if not table.dictionary:
+        return curated
+    where = Where(recipe=loaded.name, table=curated.table_name)
+    entries = _variables(loaded, table, where)
+    by_name: dict[str, tuple[Variable, DictionarySpec]] = {}
+    for variable, spec in entries:
+        by_name.setdefault(normalize_header(variable.name), (variable, spec))
+        by_name.setdefault(variable.name.strip().lower(), (variable, spec))
+    used: set[str] = set()
+    undescribed: list[str] = []
+    warnings = curated.report.warnings
+    for position, column in enumerate(curated.columns):
+        if column.name in RESERVED_NAMES:
+            continue
+        headers = [join_header_cells(list(p.header_cells)).lower() for p in column.provenance]
+        match = by_name.get(column.name) or next((by_name[h] for h in headers if h in by_name), None)
+        if match is None:
+            if not column.case_col:  # the patient column is described by dicom_patient_id
+                undescribed.append(column.name)
+            continue
+        variable, spec = match
+        used.add(variable.name.lower())
+        coded = CodedColumn(**{f.name: getattr(column, f.name) for f in fields(column)},
+                            variable=variable, closed=spec.closed)
+        coded.label = variable.label or column.label
+        here = where.with_(column=column.name)
+        if spec.use_types and not column.case_col and not retype(coded, variable.sql_type):
+            warnings.append(Warning_(
+                "dictionary_type_mismatch",
+                f"the dictionary types {variable.name!r} as {variable.data_type!r}, but not every value "
+                f"fits: kept {coded.sql_type}", here))
+        unknown = unknown_values(coded) if coded.codes else Counter()
+        if unknown:
+            listed = [f"{v!r} ({n} row{'s' if n > 1 else ''})" for v, n in unknown.most_common()]
+            warnings.append(Warning_(
+                "value_not_in_dictionary",
+                f"{len(unknown)} value(s) in {sum(unknown.values())} row(s) not in the dictionary: "
+                f"{_listing(listed)}", here))
+        curated.columns[position] = coded
+    if undescribed:
+        warnings.append(Warning_("column_not_in_dictionary",
+                                 f"{len(undescribed)} column(s) not in the dictionary: {_listing(undescribed)}", where))
+    absent = list(dict.fromkeys(v.name for v, _ in entries if v.name.lower() not in used))
+    if absent:
+        warnings.append(Warning_("variable_not_in_data",
+                                 f"{len(absent)} dictionary variable(s) with no column: {_listing(absent)}", where))
+    return curated

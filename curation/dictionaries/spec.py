@@ -1,0 +1,123 @@
+"""What a recipe declares about a dictionary: the ``dictionary:`` block, and ``forms:``.
+
+A table's ``dictionary`` is one block or a list of blocks (merged in order: the first one
+that names a variable wins)::
+
+    dictionary:
+      kind: sheet                       # acrin | sheet | nlst | docx | redcap
+      files: [images_v1_lab_values.xlsx]  # chain, as for batches: downloaded file, ZIP members
+      sheet: idc_dictionary
+      name_column: column_formula
+      label_column: column_label_formula
+
+``forms:`` (recipe level) declares one table per case report form, for ACRIN-style
+collections (or REDCap instruments): every listed form code becomes the table
+``<collection_id>_<FORM>`` whose batches are the given ones with ``{form}`` replaced by the
+code, and whose dictionary is the given one restricted to that form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+DictionaryKind = Literal["acrin", "sheet", "nlst", "docx", "redcap"]
+
+
+class DictionarySpec(BaseModel):
+    """Where a table's dictionary is and how to read it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: DictionaryKind = Field(description="the dictionary's layout: chooses the reader")
+    files: list[str] = Field(
+        min_length=1, description="the downloaded file first, then any ZIP members, the dictionary last")
+    format: Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls", "docx"] | None = Field(
+        None, description="taken from the dictionary file's suffix if omitted")
+    sheet: int | str | None = Field(None, description="sheet kind: the sheet (default the first)")
+    sheets: list[str] | None = Field(
+        None, description="nlst kind: the sheets to read (default every sheet with a Variable header)")
+    form: str | None = Field(
+        None, description="acrin/redcap: the form whose variables describe this table (default all)")
+    section: str | None = Field(
+        None, description="docx: only the part under the heading that starts with this text")
+    header_row: int = Field(1, ge=1, description="sheet kind: 1-based row of the header")
+    name_column: str | None = Field(None, description="sheet/docx: header of the column naming the variable")
+    label_column: str | None = Field(None, description="sheet/docx: header of the label column")
+    code_column: str | None = Field(None, description="sheet kind: header of the option-code column")
+    description_column: str | None = Field(
+        None, description="sheet kind: header of the option-description column")
+    type_column: str | None = Field(None, description="sheet kind: header of the data-type column")
+    closed: bool = Field(
+        False, description="values outside the dictionary stop the run (quality gate) and fail "
+                           "the dbt test; otherwise they are warnings")
+    use_types: bool = Field(
+        True, description="a type the dictionary gives (e.g. '#', 'Numeric', 'Char') types the column "
+                          "when every value fits it")
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> "DictionarySpec":
+        if self.kind == "sheet" and not (self.name_column and self.label_column):
+            raise ValueError("a 'sheet' dictionary needs name_column and label_column")
+        if (self.code_column is None) != (self.description_column is None):
+            raise ValueError("code_column and description_column go together")
+        return self
+
+    @property
+    def file_format(self) -> str:
+        if self.format:
+            return self.format
+        suffix = self.files[-1].rsplit(".", 1)[-1].lower() if "." in self.files[-1] else ""
+        return {"txt": "csv"}.get(suffix, suffix) or "csv"
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+Dictionaries = Annotated[list[DictionarySpec], BeforeValidator(_as_list)]
+
+
+def expand_forms(raw):
+    """Replace a recipe's ``forms:`` block by one table per form code (before validation)."""
+    if not isinstance(raw, dict) or "forms" not in raw:
+        return raw
+    raw = dict(raw)
+    forms = raw.pop("forms")
+    if not isinstance(forms, dict):
+        raise ValueError("forms is a mapping: dictionary, codes, batches (and patient_id, description)")
+    unknown = set(forms) - {"dictionary", "codes", "batches", "patient_id", "description"}
+    if unknown:
+        raise ValueError(f"forms: unknown key(s) {sorted(unknown)}")
+    codes, batches, dictionary = forms.get("codes"), forms.get("batches"), forms.get("dictionary")
+    if not isinstance(codes, list) or not codes or not isinstance(batches, list) or not batches:
+        raise ValueError("forms needs 'codes' (the form codes, each a table) and 'batches'")
+    if not isinstance(dictionary, dict):
+        raise ValueError("forms needs a 'dictionary' block")
+    tables = list(raw.get("tables") or [])
+    for code in codes:
+        code = str(code)
+        table = {
+            "name": code,
+            "batches": [_substitute(b, code) for b in batches],
+            "dictionary": {**dictionary, "form": code},
+        }
+        for key in ("patient_id", "description"):
+            if key in forms:
+                table[key] = forms[key]
+        tables.append(table)
+    raw["tables"] = tables
+    return raw
+
+
+def _substitute(value, code: str):
+    if isinstance(value, str):
+        return value.replace("{form}", code)
+    if isinstance(value, list):
+        return [_substitute(v, code) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, code) for k, v in value.items()}
+    return value
