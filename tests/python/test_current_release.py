@@ -21,6 +21,7 @@ def _dbt(tmp: Path, version: int, *extra: str) -> None:
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "IDC_INDEX_PARQUET": index, "DBT_TARGET": "duckdb"}
     subprocess.run(
         [str(BIN / "dbt"), "build", "--full-refresh", "--exclude", "resource_type:test",
+         "--select", "resource_type:seed", "+table_metadata", "+column_metadata",
          "--vars", f"{{idc_version: {version}}}", "--target-path", str(tmp / "target"),
          "--log-path", str(tmp / "logs"), *extra],
         cwd=REPO, env=env, check=True, capture_output=True,
