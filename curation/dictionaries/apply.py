@@ -83,8 +83,11 @@ def canonical(value: str) -> str:
 def unknown_values(column: CodedColumn) -> Counter:
     """Observed values (with their row counts) that are not among the column's codes."""
     codes = {canonical(c) for c in column.codes}
-    counts = column.values.dropna().map(canonical).value_counts()
-    return Counter({value: int(n) for value, n in counts.items() if value not in codes})
+    unknown: Counter = Counter()
+    for value, n in column.values.dropna().value_counts().items():  # distinct values only
+        if canonical(value) not in codes:
+            unknown[canonical(value)] += int(n)
+    return unknown
 
 
 def retype(column: CuratedColumn, target: str | None) -> bool:
