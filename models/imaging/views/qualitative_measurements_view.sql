@@ -10,16 +10,21 @@ with groups as (
 
 ),
 
+items as (
+
+    {{ select_unnest('groups', [
+        star_except('groups', ['measurement_group'])
+    ], 'groups.measurement_group.contentsequence', 'item', 'item_offset') }}
+
+),
+
 evaluations as (
 
-    select
-        groups.*,
-        item  -- noqa: RF02
-    from groups
-    cross join {{ unnest_with_offset('groups.measurement_group.contentsequence', 'item', 'item_offset') }}
+    select items.*
+    from items
     where
-        item.valuetype = 'CODE'
-        and not coalesce({{ has_concept('item', c.finding + c.finding_site) }}, false)
+        items.item.valuetype = 'CODE'
+        and not coalesce({{ has_concept('items.item', c.finding + c.finding_site) }}, false)
 
 ),
 

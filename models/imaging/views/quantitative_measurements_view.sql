@@ -10,14 +10,19 @@ with groups as (
 
 ),
 
+items as (
+
+    {{ select_unnest('groups', [
+        star_except('groups', ['measurement_group'])
+    ], 'groups.measurement_group.contentsequence', 'item', 'item_offset') }}
+
+),
+
 measurements as (
 
-    select
-        groups.*,
-        item  -- noqa: RF02
-    from groups
-    cross join {{ unnest_with_offset('groups.measurement_group.contentsequence', 'item', 'item_offset') }}
-    where item.valuetype = 'NUM'
+    select items.*
+    from items
+    where items.item.valuetype = 'NUM'
 
 ),
 

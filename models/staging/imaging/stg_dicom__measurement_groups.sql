@@ -36,33 +36,34 @@ reports as (
 
 containers as (
 
-    select
-        reports.patient_id,
-        reports.sop_instance_uid,
-        reports.series_instance_uid,
-        reports.series_description,
-        container  -- noqa: RF02
-    from reports
-    cross join {{ unnest_with_offset('reports.content_sequence', 'container', 'container_offset') }}
-    where container.valuetype = 'CONTAINER'
+    {{ select_unnest('reports', [
+        'reports.patient_id',
+        'reports.sop_instance_uid',
+        'reports.series_instance_uid',
+        'reports.series_description'
+    ], 'reports.content_sequence', 'container', 'container_offset') }}
+
+),
+
+unnested_groups as (
+
+    {{ select_unnest('containers', [
+        'containers.patient_id',
+        'containers.sop_instance_uid',
+        'containers.series_instance_uid',
+        'containers.series_description'
+    ], 'containers.container.contentsequence', 'measurement_group', 'measurement_group_number') }}
+    where containers.container.valuetype = 'CONTAINER'
 
 ),
 
 groups as (
 
-    select
-        containers.patient_id,
-        containers.sop_instance_uid,
-        containers.series_instance_uid,
-        containers.series_description,
-        measurement_group_number,  -- noqa: RF02
-        measurement_group  -- noqa: RF02
-    from containers
-    cross join {{ unnest_with_offset('containers.container.contentsequence', 'measurement_group',
-                                     'measurement_group_number') }}
+    select unnested_groups.*
+    from unnested_groups
     where
-        measurement_group.valuetype = 'CONTAINER'
-        and {{ has_concept('measurement_group', c.measurement_group) }}
+        unnested_groups.measurement_group.valuetype = 'CONTAINER'
+        and {{ has_concept('unnested_groups.measurement_group', c.measurement_group) }}
 
 ),
 

@@ -33,32 +33,46 @@ segmentation_instances as (
 
 ),
 
+unnested as (
+
+    {{ select_unnest('segmentation_instances', [
+        'segmentation_instances.patient_id',
+        'segmentation_instances.study_instance_uid',
+        'segmentation_instances.series_instance_uid',
+        'segmentation_instances.sop_instance_uid',
+        'segmentation_instances.sop_class_uid',
+        'segmentation_instances.frame_of_reference_uid',
+        'segmentation_instances.referenced_sop_instance_uid',
+        'segmentation_instances.referenced_series_instance_uid'
+    ], 'segmentation_instances.segment_sequence', 'segment', 'segment_offset') }}
+
+),
+
 segments as (
 
     select
-        segmentation_instances.patient_id,
-        segmentation_instances.study_instance_uid,
-        segmentation_instances.series_instance_uid,
-        segmentation_instances.sop_instance_uid,
-        segmentation_instances.sop_class_uid,
-        segmentation_instances.frame_of_reference_uid,
-        segmentation_instances.referenced_sop_instance_uid,
-        segmentation_instances.referenced_series_instance_uid,
-        segment_offset,  -- noqa: RF02
-        segment.segmentnumber as segment_number,
-        segment.segmentalgorithmtype as segment_algorithm_type,
-        {{ safe_offset('segment.segmentalgorithmname') }} as segment_algorithm_name,
-        segment.trackinguid as tracking_uid,
-        segment.trackingid as tracking_id,
-        {{ safe_offset('segment.anatomicregionsequence') }} as anatomic_region,
+        unnested.patient_id,
+        unnested.study_instance_uid,
+        unnested.series_instance_uid,
+        unnested.sop_instance_uid,
+        unnested.sop_class_uid,
+        unnested.frame_of_reference_uid,
+        unnested.referenced_sop_instance_uid,
+        unnested.referenced_series_instance_uid,
+        unnested.segment_offset,
+        unnested.segment.segmentnumber as segment_number,
+        unnested.segment.segmentalgorithmtype as segment_algorithm_type,
+        {{ safe_offset('unnested.segment.segmentalgorithmname') }} as segment_algorithm_name,
+        unnested.segment.trackinguid as tracking_uid,
+        unnested.segment.trackingid as tracking_id,
+        {{ safe_offset('unnested.segment.anatomicregionsequence') }} as anatomic_region,
         {{ safe_offset(
-            safe_offset('segment.anatomicregionsequence') ~ '.anatomicregionmodifiersequence'
+            safe_offset('unnested.segment.anatomicregionsequence') ~ '.anatomicregionmodifiersequence'
         ) }} as anatomic_region_modifier,
-        {{ safe_offset('segment.segmentedpropertycategorycodesequence') }} as segmented_property_category,
-        {{ safe_offset('segment.segmentedpropertytypecodesequence') }} as segmented_property_type
-    from segmentation_instances
-    cross join
-        {{ unnest_with_offset('segmentation_instances.segment_sequence', 'segment', 'segment_offset') }}
+        {{ safe_offset('unnested.segment.segmentedpropertycategorycodesequence') }}
+            as segmented_property_category,
+        {{ safe_offset('unnested.segment.segmentedpropertytypecodesequence') }} as segmented_property_type
+    from unnested
 
 )
 

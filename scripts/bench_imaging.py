@@ -1,0 +1,241 @@
+"""Benchmark of the imaging views on DuckDB at IDC scale (issue 6, item 7). Not part of `make test`.
+
+    .venv/bin/python scripts/bench_imaging.py [--scale 1.0] [--work build/bench_imaging]
+
+1. Generates BigQuery-export-shaped Parquet with DuckDB: at scale 1, 100,000 Segmentation
+   instances (10 segments each: 1,000,000 segments; every tenth a label map) and 50,000
+   TID 1500 reports (20 measurement groups each, 10 NUM measurements and 2 CODE evaluations per
+   group: 10,000,000 measurements, 2,000,000 evaluations). Columns and nested fields have the
+   types `curate dicom` writes (its base schema: every field the views read, ContentSequence
+   8 levels deep), plus the auxiliary manifest.
+2. Builds each published table (dicom_all, segmentations, measurement_groups,
+   qualitative_measurements, quantitative_measurements) with `dbt run`, one process per table
+   (its staging views are created in the same run), into a fresh DuckDB file; and, in the same
+   way, a plain full scan of the same Parquet (`create table as select * from read_parquet(...)`).
+3. Prints per table: build time (dbt's execution time of the table model), its ratio to the
+   full scan, rows, and the peak resident memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from curation.dicom.manifest import MANIFEST_SCHEMA  # noqa: E402
+from curation.dicom.metadata_export import export_table, write_parquet  # noqa: E402
+
+TABLES = ["dicom_all", "segmentations", "measurement_groups", "qualitative_measurements",
+          "quantitative_measurements"]
+SEG = "1.2.840.10008.5.1.4.1.1.66.4"
+LABELMAP = "1.2.840.10008.5.1.4.1.1.66.7"
+SR = "1.2.840.10008.5.1.4.1.1.88.34"
+
+
+def code(value: str, scheme: str, meaning: str) -> str:
+    return (f"{{'CodeValue': '{value}', 'CodingSchemeDesignator': '{scheme}', "
+            f"'CodeMeaning': '{meaning}'}}")
+
+
+def item(value_type: str, name: str, relationship: str = "CONTAINS", **fields: str) -> str:
+    extra = "".join(f", '{k}': {v}" for k, v in fields.items())
+    return (f"{{'RelationshipType': '{relationship}', 'ValueType': '{value_type}', "
+            f"'ConceptNameCodeSequence': [{name}]{extra}}}")
+
+
+def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    n_seg = int(100_000 * scale)
+    n_sr = int(50_000 * scale)
+    out = work / "parquet"
+    shutil.rmtree(out, ignore_errors=True)
+    (out / "dicom_metadata").mkdir(parents=True)
+    # The column types `curate dicom` writes (its base schema), as DuckDB types.
+    empty = work / "empty.parquet"
+    write_parquet(export_table([]), empty)
+    types = dict(con.execute(
+        f"select column_name, column_type from (describe select * from read_parquet('{empty}'))"
+    ).fetchall())
+
+    def cast(expr: str, column: str) -> str:
+        return f"cast({expr} as {types[column]}) as {column}"
+
+    def columns(**values: str) -> str:
+        """Every column of the schema, in order: the given values, NULL elsewhere."""
+        return ",\n".join(cast(values.get(c, "null"), c) for c in types)
+
+    segments = f"""list_transform(range(1, 11), lambda n: {{
+        'SegmentNumber': n, 'SegmentLabel': 'segment ' || n,
+        'SegmentAlgorithmType': 'AUTOMATIC', 'SegmentAlgorithmName': ['bench-algorithm'],
+        'TrackingID': 'lesion ' || n, 'TrackingUID': '2.25.' || (i * 100 + n),
+        'AnatomicRegionSequence': [{{'CodeValue': '41216001', 'CodingSchemeDesignator': 'SCT',
+            'CodeMeaning': 'Prostate',
+            'AnatomicRegionModifierSequence': [{code('7771000', 'SCT', 'Left')}]}}],
+        'SegmentedPropertyCategoryCodeSequence': [{code('49755003', 'SCT', 'Morphologically Abnormal Structure')}],
+        'SegmentedPropertyTypeCodeSequence': [{code('108369006', 'SCT', 'Neoplasm')}]
+    }})"""
+    con.execute(f"""
+        copy (
+            select {columns(
+                SOPClassUID=f"case when i % 10 = 0 then '{LABELMAP}' else '{SEG}' end",
+                SOPInstanceUID="'1.2.826.0.1.1.' || i",
+                StudyInstanceUID="'1.2.826.0.1.2.' || (i // 2)",
+                SeriesInstanceUID="'1.2.826.0.1.3.' || i",
+                PatientID="'BENCH-' || (i // 4)",
+                Modality="'SEG'",
+                FrameOfReferenceUID="'1.2.826.0.1.4.' || (i // 2)",
+                ReferencedSeriesSequence="[{'SeriesInstanceUID': '1.2.826.0.1.5.' || i, "
+                                         "'ReferencedInstanceSequence': [{'ReferencedSOPClassUID': "
+                                         "'1.2.840.10008.5.1.4.1.1.2', 'ReferencedSOPInstanceUID': "
+                                         "'1.2.826.0.1.6.' || i}]}]",
+                SegmentSequence=segments)}
+            from range({n_seg}) as t (i)
+        ) to '{out}/dicom_metadata/segmentations.parquet' (format parquet, compression zstd)
+    """)
+    measurement = item(
+        "NUM", code("118565006", "SCT", "Volume"),
+        MeasuredValueSequence="[{'MeasurementUnitsCodeSequence': [" + code("mm3", "UCUM", "cubic millimeter")
+                              + "], 'NumericValue': [cast(round(g * 10.5 + m, 2) as varchar)]}]",
+        ContentSequence="[" + item("CODE", code("121401", "DCM", "Derivation"), "HAS CONCEPT MOD",
+                                   ConceptCodeSequence="[" + code("373098007", "SCT", "Mean") + "]") + "]")
+    evaluation = item("CODE", code("121153", "DCM", "Lesion Risk"),
+                      ConceptCodeSequence="[" + code("75540009", "SCT", "High") + "]")
+    group_items = ", ".join([
+        item("TEXT", code("112039", "DCM", "Tracking Identifier"), "HAS OBS CONTEXT",
+             TextValue="'lesion ' || g"),
+        item("UIDREF", code("112040", "DCM", "Tracking Unique Identifier"), "HAS OBS CONTEXT",
+             UID="'2.25.' || (r * 100 + g)"),
+        item("CODE", code("121071", "DCM", "Finding"),
+             ConceptCodeSequence="[" + code("108369006", "SCT", "Neoplasm") + "]"),
+        item("CODE", code("363698007", "SCT", "Finding Site"), "HAS CONCEPT MOD",
+             ConceptCodeSequence="[" + code("41216001", "SCT", "Prostate") + "]",
+             ContentSequence="[" + item("CODE", code("272741003", "SCT", "Laterality"), "HAS CONCEPT MOD",
+                                        ConceptCodeSequence="[" + code("7771000", "SCT", "Left") + "]") + "]"),
+        item("IMAGE", code("121191", "DCM", "Referenced Segment"),
+             ReferencedSOPSequence="[{'ReferencedSOPClassUID': '" + SEG + "', "
+                                   "'ReferencedSOPInstanceUID': '1.2.826.0.1.1.' || (r % " + str(max(n_seg, 1))
+                                   + "), 'ReferencedSegmentNumber': [g % 10 + 1]}]"),
+        item("UIDREF", code("121232", "DCM", "Source series for segmentation"), UID="'1.2.826.0.1.5.' || r"),
+    ])
+    groups = (f"list_transform(range(20), lambda g: {{'RelationshipType': 'CONTAINS', 'ValueType': 'CONTAINER', "
+              f"'ConceptNameCodeSequence': [{code('125007', 'DCM', 'Measurement Group')}], "
+              f"'ContinuityOfContent': 'SEPARATE', "
+              f"'ContentSequence': list_concat([{group_items}], "
+              f"list_transform(range(10), lambda m: {measurement}), "
+              f"[{evaluation}, {evaluation}])}})")
+    root = ("[" + item("CODE", code("121049", "DCM", "Language of Content Item and Descendants"),
+                       "HAS CONCEPT MOD", ConceptCodeSequence="[" + code("eng", "RFC5646", "English") + "]")
+            + ", " + item("CODE", code("121005", "DCM", "Observer Type"), "HAS OBS CONTEXT",
+                          ConceptCodeSequence="[" + code("121007", "DCM", "Device") + "]")
+            + ", {'RelationshipType': 'CONTAINS', 'ValueType': 'CONTAINER', 'ConceptNameCodeSequence': ["
+            + code("126010", "DCM", "Imaging Measurements") + "], 'ContinuityOfContent': 'SEPARATE', "
+            + "'ContentSequence': " + groups + "}]")
+    con.execute(f"""
+        copy (
+            select {columns(
+                SOPClassUID=f"'{SR}'",
+                SOPInstanceUID="'1.2.826.0.2.1.' || r",
+                StudyInstanceUID="'1.2.826.0.2.2.' || r",
+                SeriesInstanceUID="'1.2.826.0.2.3.' || r",
+                PatientID="'BENCH-' || (r // 2)",
+                Modality="'SR'",
+                SeriesDescription="'bench measurements'",
+                ContentTemplateSequence="[{'MappingResource': 'DCMR', 'TemplateIdentifier': '1500'}]",
+                ContentSequence=root)}
+            from range({n_sr}) as t (r)
+        ) to '{out}/dicom_metadata/reports.parquet' (format parquet, compression zstd,
+                                                      row_group_size 20000)
+    """)
+    (out / "auxiliary_metadata").mkdir(parents=True)
+    columns = ", ".join(
+        f"'{f.name}' as {f.name}" if f.name == "collection_name"
+        else f"cast(null as {'bigint' if f.type == 'int64' else 'varchar'}) as {f.name}"
+        for f in MANIFEST_SCHEMA if f.name not in ("collection_id", "SOPInstanceUID", "instance_size"))
+    con.execute(f"""
+        copy (
+            select 'bench' as collection_id, sopinstanceuid as "SOPInstanceUID",
+                   1000 as instance_size, {columns}
+            from read_parquet('{out}/dicom_metadata/*.parquet', union_by_name = true)
+        ) to '{out}/auxiliary_metadata/part-0.parquet' (format parquet)
+    """)
+    return {"segmentation instances": n_seg, "segments": n_seg * 10, "reports": n_sr,
+            "measurement groups": n_sr * 20, "measurements": n_sr * 200, "evaluations": n_sr * 40}
+
+
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _, _, usage = os.wait4(proc.pid, 0)
+    output = proc.stdout.read().decode() if proc.stdout else ""
+    elapsed = time.perf_counter() - start
+    if _ != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{output[-4000:]}")
+    return elapsed, usage.ru_maxrss * 1024, output
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = 100k SEG, 50k TID 1500 reports")
+    parser.add_argument("--work", type=Path, default=REPO / "build" / "bench_imaging")
+    parser.add_argument("--keep-parquet", action="store_true", help="reuse Parquet from a previous run")
+    args = parser.parse_args()
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    parquet = work / "parquet"
+
+    if not (args.keep_parquet and (parquet / "dicom_metadata").is_dir()):
+        start = time.perf_counter()
+        counts = generate(work, args.scale, duckdb.connect())
+        print(f"generated in {time.perf_counter() - start:.1f} s: "
+              + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    size = sum(p.stat().st_size for p in (parquet / "dicom_metadata").glob("*.parquet"))
+    print(f"dicom_metadata Parquet: {size / 2**20:,.0f} MiB")
+
+    from idc_index_data import IDC_INDEX_PARQUET_FILEPATH
+
+    python = Path(sys.executable)
+    base_env = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "DBT_TARGET": "duckdb",
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "IDC_DICOM_PARQUET_DIR": str(parquet),
+                "IDC_INDEX_PARQUET": str(IDC_INDEX_PARQUET_FILEPATH), "GX_ANALYTICS_ENABLED": "False"}
+
+    # The plain full scan, in its own process and database like each table build.
+    scan_db = work / "scan.duckdb"
+    scan_db.unlink(missing_ok=True)
+    scan_sql = ("import duckdb, time, sys; con = duckdb.connect(sys.argv[1]); t = time.perf_counter(); "
+                f"con.execute(\"create table full_scan as select * from read_parquet('{parquet}/dicom_metadata/"
+                "*.parquet', union_by_name = true)\"); print(time.perf_counter() - t)")
+    _, scan_peak, out = measure([str(python), "-c", scan_sql, str(scan_db)], base_env)
+    scan_time = float(out.strip().splitlines()[-1])
+
+    results = []
+    for table in TABLES:
+        database = work / f"{table}.duckdb"
+        database.unlink(missing_ok=True)
+        target = work / f"target_{table}"
+        env = {**base_env, "IDC_DUCKDB_PATH": str(database)}
+        _, peak, _ = measure([str(python.with_name("dbt")), "run", "--select",
+                              f"+path:models/imaging/{table}.sql", "--target-path", str(target),
+                              "--log-path", str(work / "logs"), "--threads", "1"], env)
+        run = json.loads((target / "run_results.json").read_text())
+        seconds = next(r["execution_time"] for r in run["results"] if r["unique_id"].endswith(f".{table}"))
+        with duckdb.connect(str(database), read_only=True) as con:
+            n = con.execute(f"select count(*) from idc_v22.{table}").fetchall()[0][0]
+        results.append((table, seconds, n, peak))
+
+    print(f"\nplain full scan of dicom_metadata: {scan_time:.2f} s, peak RSS {scan_peak / 2**30:.2f} GiB")
+    print(f"{'table':<28}{'rows':>14}{'build s':>10}{'x scan':>8}{'peak RSS GiB':>14}")
+    for table, seconds, n, peak in results:
+        print(f"{table:<28}{n:>14,}{seconds:>10.2f}{seconds / scan_time:>8.2f}{peak / 2**30:>14.2f}")
+
+
+if __name__ == "__main__":
+    main()
