@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from curation.errors import CurationError, Reason, Where
 from curation.layout import SkipReason, data_end, fill_merged
@@ -63,9 +65,15 @@ class BatchData:
         return len(self.patient_ids)
 
 
-def _header_cells(columns: list[list[str]], header_rows: list[int]) -> list[list[str]]:
+def _header_cells(columns: list[pa.Array], header_rows: list[int]) -> list[list[str]]:
     """Header cells per column, top to bottom."""
-    return [[col[r - 1] for r in header_rows] for col in columns]
+    return [[col[r - 1].as_py() for r in header_rows] for col in columns]
+
+
+def _transpose(columns: list[pa.Array]) -> list[pa.Array]:
+    """Rows become columns (a pivoted sheet); pivoted sheets are small, so Python lists do."""
+    rows = zip(*(c.to_pylist() for c in columns))
+    return [pa.array(r, type=pa.large_string()) for r in rows]
 
 
 def _carry_right(header: list[list[str]], levels: int) -> None:
@@ -99,8 +107,8 @@ def find_column(wanted: str | int, joined: list[str], names: list[str], what: st
     )
 
 
-def _blank(series: pd.Series) -> np.ndarray:
-    return (series.str.strip() == "").to_numpy(dtype=bool)
+def _blank(column: pa.Array) -> np.ndarray:
+    return pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
 
 
 def _apply_patient_rule(steps, raw_ids: pd.Series, tcia_name: str | None, row_numbers: np.ndarray,
@@ -135,7 +143,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         where = where.with_(sheet=grid.sheet_name)
     columns, n_rows = grid.columns, grid.n_rows
     if batch.pivot:
-        columns = [list(r) for r in zip(*columns)] if columns else []
+        columns = _transpose(columns) if columns else []
         n_rows = len(grid.columns)
     last_header = batch.header_rows[-1]
     if last_header > n_rows:
@@ -159,14 +167,14 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     if start > last_header:
         skipped[SkipReason.AFTER_HEADER.value] += start - last_header
     region = n_rows - start
-    series = [pd.Series(col[start:n_rows], dtype="str") for col in columns]
-    blanks = [_blank(s) for s in series]
+    data = [col.slice(start) for col in columns]
+    blanks = [_blank(col) for col in data]
     blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(region, dtype=bool)
-    end, cut_reason = data_end(batch, columns, start, n_rows, blank_row)
+    end, cut_reason = data_end(batch, data, blank_row)
     keep = np.zeros(region, dtype=bool)
-    keep[: end - start] = True
-    if cut_reason is not None and end < n_rows:
-        skipped[cut_reason.value] += n_rows - end
+    keep[:end] = True
+    if cut_reason is not None and end < region:
+        skipped[cut_reason.value] += region - end
     for row in batch.skip_rows:
         index = row - 1 - start
         if 0 <= index < region and keep[index]:
@@ -179,7 +187,9 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
 
     if batch.row_filter is not None:
         position = find_column(batch.row_filter.column, joined, normalized, "row_filter", where)
-        matches = series[position].str.strip().isin(batch.row_filter.values).to_numpy(dtype=bool)
+        matches = pc.is_in(pc.utf8_trim_whitespace(data[position]),
+                           value_set=pa.array(sorted(batch.row_filter.values), type=pa.large_string()))
+        matches = matches.to_numpy(zero_copy_only=False)
         filtered = keep & ~matches
         skipped[SkipReason.FILTERED.value] += int(filtered.sum())
         keep &= matches
@@ -234,13 +244,13 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
                                  where.with_(column=new)))
     patient_name = unique[keep_positions.index(patient_position)]
 
-    all_kept = bool(keep.all())
+    mask = None if keep.all() else pa.array(keep)
     columns_out = [
         SourceColumn(
             name=n,
             header_cells=[c for c in header[p] if c.strip()],
             number=p,
-            values=series[p] if all_kept else series[p][keep].reset_index(drop=True),
+            values=pd.Series(data[p] if mask is None else data[p].filter(mask), dtype="str"),
         )
         for n, p in zip(unique, keep_positions)
     ]

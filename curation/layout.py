@@ -115,30 +115,29 @@ class LayoutOptions(BaseModel):
         return self.header_rows[-1] + self.skip_rows_after_header + 1
 
 
-def blank_mask(column: list[str]) -> np.ndarray:
-    """True where a cell is empty or only whitespace."""
-    return np.fromiter((not s or s.isspace() for s in column), dtype=bool, count=len(column))
+def data_end(options: LayoutOptions, data: list, blank_rows: np.ndarray) -> tuple[int, SkipReason | None]:
+    """Number of data-region rows before the cut, and the reason the rows after it are cut.
 
-
-def data_end(options: LayoutOptions, columns: list[list[str]], start: int, n_rows: int,
-             blank_rows: np.ndarray) -> tuple[int, SkipReason | None]:
-    """0-based end (exclusive) of the data region, and the reason rows after it are cut.
-
-    ``blank_rows`` is the fully-blank mask of rows ``start:n_rows``.
+    ``data`` holds the columns of the data region (the rows after the header and the rows
+    skipped after it, as Arrow arrays); ``blank_rows`` is their fully-blank row mask.
+    Row numbers in the recipe are sheet rows: ``last_data_row`` counts from the sheet's top.
     """
-    end, reason = n_rows, None
-    if options.last_data_row is not None and options.last_data_row < end:
-        end, reason = max(options.last_data_row, start), SkipReason.AFTER_LAST_ROW
+    region = len(blank_rows)
+    end, reason = region, None
+    offset = options.first_data_row - 1  # sheet rows before the region
+    if options.last_data_row is not None and options.last_data_row - offset < end:
+        end, reason = max(options.last_data_row - offset, 0), SkipReason.AFTER_LAST_ROW
     if options.stop_at_blank_row:
-        hits = np.flatnonzero(blank_rows[: end - start])
+        hits = np.flatnonzero(blank_rows[:end])
         if hits.size:
-            end, reason = start + int(hits[0]), SkipReason.TRAILING_NOTES
-    if options.stop_at is not None:
+            end, reason = int(hits[0]), SkipReason.TRAILING_NOTES
+    if options.stop_at is not None and end:
         pattern = re.compile(options.stop_at)
-        for index in range(start, end):
-            if blank_rows[index - start]:
+        texts = [c.slice(0, end).to_pylist() for c in data]
+        for index in range(end):
+            if blank_rows[index]:
                 continue
-            first = next(c[index] for c in columns if c[index] and not c[index].isspace())
+            first = next(t[index] for t in texts if t[index] and not t[index].isspace())
             if pattern.match(first.strip()):
                 end, reason = index, SkipReason.TRAILING_NOTES
                 break

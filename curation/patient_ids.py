@@ -70,6 +70,8 @@ class DropTrailing(_Step):
     drop_trailing: int = Field(gt=0)
 
     def apply(self, value, tcia_name):
+        if len(value) <= self.drop_trailing:
+            raise ValueError(f"drop_trailing {self.drop_trailing} leaves nothing of {value!r}")
         return value[: -self.drop_trailing]
 
 
@@ -81,7 +83,10 @@ class RegexCapture(_Step):
     @field_validator("regex")
     @classmethod
     def _one_group(cls, pattern: str) -> str:
-        compiled = re.compile(pattern)
+        try:
+            compiled = re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
         if compiled.groups < 1:
             raise ValueError("regex needs one capture group")
         return pattern
@@ -90,7 +95,7 @@ class RegexCapture(_Step):
         match = re.search(self.regex, value)
         if match is None:
             raise ValueError(f"regex {self.regex!r} does not match {value!r}")
-        return match.group(1)
+        return match.group(1) or ""
 
 
 class AsIs(_Step):
@@ -107,7 +112,10 @@ PatientIdStep = Annotated[
 
 
 def apply_rule(steps: list[_Step], value: str, tcia_name: str | None) -> str:
-    """Apply the steps in order; raise ValueError with the step when one cannot apply."""
+    """Apply the steps in order; raise ValueError when one cannot apply or the result is empty."""
+    original = value
     for step in steps:
         value = step.apply(value, tcia_name)
+    if not value.strip():
+        raise ValueError(f"the patient-id rule turns {original!r} into an empty id")
     return value

@@ -20,6 +20,9 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from python_calamine import CalamineWorkbook
 
 from curation.errors import CurationError, Reason, Where
@@ -33,23 +36,25 @@ MergedRange = tuple[tuple[int, int], tuple[int, int]]
 
 @dataclass
 class Grid:
-    """The cells of one sheet or CSV file as text, column by column (all columns ``n_rows`` long).
+    """The cells of one sheet or CSV file as text, column by column (all ``n_rows`` long).
 
-    ``sheet_name`` is None for CSV; ``merged`` lists merged cell ranges as 0-based inclusive
-    ((first row, first column), (last row, last column)) pairs, where the format has them.
+    Each column is an Arrow string array (no nulls: a blank cell is ""), so later steps work
+    on whole columns with Arrow compute kernels. ``sheet_name`` is None for CSV; ``merged``
+    lists merged cell ranges as 0-based inclusive ((first row, first column), (last row,
+    last column)) pairs, where the format has them.
     """
 
-    columns: list[list[str]]
+    columns: list[pa.Array]
     n_rows: int
     sheet_name: str | None
     merged: list[MergedRange] = field(default_factory=list)
 
     @property
     def rows(self) -> list[list[str]]:
-        """The same cells row by row (a copy)."""
+        """The same cells row by row, as Python strings (a copy)."""
         if not self.columns:
             return [[] for _ in range(self.n_rows)]
-        return [list(r) for r in zip(*self.columns)]
+        return [list(r) for r in zip(*(c.to_pylist() for c in self.columns))]
 
     @classmethod
     def from_rows(cls, rows: list[list[str]], sheet_name: str | None,
@@ -59,7 +64,7 @@ class Grid:
         padded = rows if all(len(r) == width for r in rows) else [
             list(r) + [""] * (width - len(r)) for r in rows
         ]
-        columns = [list(c) for c in zip(*padded)] if width else []
+        columns = [pa.array(c, type=pa.large_string()) for c in zip(*padded)] if width else []
         return cls(columns=columns, n_rows=len(rows), sheet_name=sheet_name, merged=list(merged or []))
 
 
@@ -88,10 +93,23 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _float_text(value: float) -> str:
-    if value.is_integer():
-        return str(int(value))
-    return "" if value != value else repr(value)
+def _floats_text(values) -> list[str]:
+    """Texts of a column of floats, vectorised when every value is finite and fits in int64."""
+    array = np.array(values, dtype=np.float64)
+    finite = np.isfinite(array)
+    if not finite.all() or (np.abs(array) >= 2.0**63).any():
+        return [_float_text(v) for v in values]
+    whole = array == np.trunc(array)
+    ints = array.astype(np.int64).astype(str)
+    if whole.all():
+        return ints.tolist()
+    texts = np.array([repr(v) for v in values], dtype=object)
+    texts[whole] = ints[whole]
+    return texts.tolist()
+
+
+def _float_text(v: float) -> str:
+    return str(int(v)) if v.is_integer() else ("" if v != v else repr(v))
 
 
 def column_text(values) -> list[str]:
@@ -99,10 +117,17 @@ def column_text(values) -> list[str]:
     kinds = set(map(type, values))
     if kinds <= {str}:
         return list(values)
+    if kinds == {float}:
+        return _floats_text(values)
     if kinds <= {str, float}:
-        return [v if v.__class__ is str else _float_text(v) for v in values]
+        return [v if v.__class__ is str else (str(int(v)) if v.is_integer() else ("" if v != v else repr(v)))
+                for v in values]
     if kinds <= {str, int}:
         return [v if v.__class__ is str else str(v) for v in values]
+    if kinds <= {str, bool}:
+        return [v if v.__class__ is str else ("TRUE" if v else "FALSE") for v in values]
+    if kinds <= {str, dt.date}:
+        return [v if v.__class__ is str else v.isoformat() for v in values]
     return list(map(cell_text, values))
 
 
@@ -141,9 +166,40 @@ def detect_encoding(data: bytes) -> str:
     return "latin-1"  # pragma: no cover
 
 
+def _csv_arrow(text: str, delimiter: str, quotechar: str | None) -> Grid | None:
+    """Parse with Arrow's CSV reader when every row has the first row's field count; else None."""
+    quoting = {"quotechar": quotechar} if quotechar else {"quoting": csv.QUOTE_NONE}
+    try:
+        first = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, **quoting), None)
+    except csv.Error:
+        return None
+    if not first:
+        return None
+    names = [f"f{i}" for i in range(len(first))]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=quotechar or False,
+                                              double_quote=True, newlines_in_values=True,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.large_string() for n in names}, null_values=[],
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # ragged rows, blank lines between rows, odd quoting: the exact reader decides
+    columns = [c.combine_chunks() for c in table.columns]
+    return Grid(columns=columns, n_rows=table.num_rows, sheet_name=None)
+
+
 def read_csv(data: bytes, delimiter: str, encoding: str | None, where: Where, *,
              quotechar: str | None = '"', ragged_rows: str = "error") -> Grid:
+    """A CSV/TSV file as a grid: Arrow's reader for regular files, Python's csv module otherwise."""
     text = _decode(data, encoding, where)
+    fast = _csv_arrow(text, delimiter, quotechar)
+    if fast is not None:
+        return fast
     quoting = {"quotechar": quotechar} if quotechar else {"quoting": csv.QUOTE_NONE}
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True, **quoting))
@@ -185,19 +241,25 @@ def _encrypted(data: bytes, file_format: str) -> bool:
             and "EncryptionInfo".encode("utf-16-le") in data)
 
 
-def _columns_from_rows(rows, lead: int, total_width: int) -> list[list[str]]:
-    """Convert an iterator of equally long raw rows to text columns, a chunk of rows at a time."""
-    columns: list[list[str]] = [[] for _ in range(total_width)]
+def _columns_from_rows(rows, lead: int, total_width: int) -> list[pa.Array]:
+    """Convert an iterator of equally long raw rows to Arrow text columns, a chunk of rows at a time.
+
+    Each chunk's Python values are dropped as soon as they are text in Arrow, so the peak
+    memory is the Arrow columns plus one chunk, not a Python object per cell.
+    """
+    chunks: list[list[pa.Array]] = [[] for _ in range(total_width)]
     iterator = iter(rows)
     while True:
         chunk = list(itertools.islice(iterator, _CHUNK_ROWS))
         if not chunk:
             break
         for offset, values in enumerate(zip(*chunk)):
-            columns[lead + offset].extend(column_text(values))
-        for j in range(lead):
-            columns[j].extend([""] * len(chunk))
-    return columns
+            chunks[lead + offset].append(pa.array(column_text(values), type=pa.large_string()))
+        if lead:
+            blank = pa.array([""] * len(chunk), type=pa.large_string())
+            for j in range(lead):
+                chunks[j].append(blank)
+    return [pa.chunked_array(parts, type=pa.large_string()).combine_chunks() for parts in chunks]
 
 
 def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
@@ -215,7 +277,7 @@ def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
         return Grid(columns=[], n_rows=0, sheet_name=name, merged=merged)
     lead = width - len(first)  # iter_rows starts at the first used column
     columns = _columns_from_rows(itertools.chain([first], rows), lead, width)
-    return Grid(columns=columns, n_rows=len(columns[0]), sheet_name=name, merged=merged)
+    return Grid(columns=columns, n_rows=len(columns[0]) if columns else 0, sheet_name=name, merged=merged)
 
 
 def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
@@ -231,7 +293,7 @@ def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
             return Grid(columns=[], n_rows=0, sheet_name=name, merged=merged)
         rows = ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=width, values_only=True)
         columns = _columns_from_rows(rows, 0, width)
-        return Grid(columns=columns, n_rows=len(columns[0]), sheet_name=name, merged=merged)
+        return Grid(columns=columns, n_rows=len(columns[0]) if columns else 0, sheet_name=name, merged=merged)
     finally:
         book.close()
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from curation.batch_reader import BatchData, read_batch
-from curation.column_types import Kind, decide_type, format_values, profile
+from curation.column_types import Kind, decide_type, format_text, profile
 from curation.errors import CurationError, Reason, Where
 from curation.recipe import LoadedRecipe, Table
 from curation.report import TableReport
@@ -28,7 +28,7 @@ class Provenance:
 class CuratedColumn:
     name: str
     sql_type: str
-    values: pd.Series  # seed text, None for NULL
+    values: pd.Series  # seed text; NULL is missing (None or NaN, by dtype)
     provenance: list[Provenance]
     case_col: bool = False
     label: str | None = None
@@ -131,7 +131,7 @@ def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
         columns.append(CuratedColumn(
             name=name,
             sql_type=sql_type,
-            values=format_values(stacked, sql_type, profiles),
+            values=format_text(stacked, sql_type, profiles),
             provenance=provenance,
             case_col=name in patient_names,
         ))
