@@ -24,6 +24,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -171,15 +172,33 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
             "measurement groups": n_sr * 20, "measurements": n_sr * 200, "evaluations": n_sr * 40}
 
 
+def _peak_rss(pid: int) -> int:
+    """VmHWM of a running process, in bytes (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    line = next((ln for ln in status.splitlines() if ln.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) * 1024
+
+
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Run a process; return its wall time, peak resident memory (bytes) and output.
+    Peak memory is the process's own VmHWM, polled while it runs (ru_maxrss would include
+    this script's memory, which a child inherits across fork)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    _, _, usage = os.wait4(proc.pid, 0)
-    output = proc.stdout.read().decode() if proc.stdout else ""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        peak = 0
+        while proc.poll() is None:
+            peak = max(peak, _peak_rss(proc.pid))
+            time.sleep(0.1)
+        log.seek(0)
+        output = log.read().decode(errors="replace")
     elapsed = time.perf_counter() - start
-    if _ != 0:
+    if proc.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{output[-4000:]}")
-    return elapsed, usage.ru_maxrss * 1024, output
+    return elapsed, peak, output
 
 
 def main() -> None:
