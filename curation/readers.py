@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineWorkbook
 
@@ -129,6 +130,59 @@ def column_text(values) -> list[str]:
     if kinds <= {str, dt.date}:
         return [v if v.__class__ is str else v.isoformat() for v in values]
     return list(map(cell_text, values))
+
+
+_STRING = pa.large_string()
+
+
+def _floats_arrow(array: np.ndarray) -> pa.Array:
+    """Texts of finite float64 values as ``cell_text`` writes them, with Arrow kernels.
+
+    Whole values below 2**63 print as integers; other values print as Python's ``repr``:
+    Arrow's shortest round-trip text is the same digits when it is positional and Python
+    would not use an exponent (1e-4 <= |v| < 1e16); the few others go through ``repr``.
+    """
+    values = pa.array(array, type=pa.float64())
+    magnitude = np.abs(array)
+    whole = (array == np.trunc(array)) & (magnitude < 2.0**63)
+    ints = pc.cast(pc.cast(pc.if_else(pa.array(whole), values, 0.0), pa.int64()), _STRING)
+    if whole.all():
+        return ints
+    texts = pc.cast(pc.cast(values, pa.string()), _STRING)
+    odd = ~whole & ((magnitude < 1e-4) | (magnitude >= 1e16))  # whole values past int64 included
+    if odd.any():
+        patched = np.array(texts.to_pylist(), dtype=object)
+        patched[odd] = [cell_text(v) for v in array[odd].tolist()]
+        texts = pa.array(patched, type=_STRING)
+    return pc.if_else(pa.array(whole), ints, texts)
+
+
+def column_arrow(values) -> pa.Array:
+    """``cell_text`` of every value of one column, as an Arrow string array.
+
+    The common shapes (all text, all numbers, numbers with blank cells, dates, booleans) are
+    converted by numpy/Arrow kernels; anything else goes value by value through ``cell_text``.
+    """
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return pa.array(values, type=_STRING)
+    if kinds == {float} or kinds == {int} or kinds == {float, int}:
+        array = np.array(values, dtype=np.float64)
+        exact = kinds != {int} or (np.abs(array) < 2.0**53).all()
+        if exact and np.isfinite(array).all():
+            return _floats_arrow(array)
+    if kinds == {str, float}:
+        objects = np.array(values, dtype=object)
+        is_text = np.fromiter((v.__class__ is str for v in values), dtype=bool, count=len(values))
+        numbers = np.array(objects[~is_text].tolist(), dtype=np.float64)
+        if np.isfinite(numbers).all():
+            objects[~is_text] = _floats_arrow(numbers).to_numpy(zero_copy_only=False)
+            return pa.array(objects, type=_STRING)
+    if kinds == {bool}:
+        return pc.if_else(pa.array(values, type=pa.bool_()), "TRUE", "FALSE").cast(_STRING)
+    if kinds == {dt.date}:
+        return pc.cast(pa.array(values, type=pa.date32()), _STRING)
+    return pa.array(list(map(cell_text, values)), type=_STRING)
 
 
 def _decode(data: bytes, encoding: str | None, where: Where) -> str:
@@ -254,7 +308,7 @@ def _columns_from_rows(rows, lead: int, total_width: int) -> list[pa.Array]:
         if not chunk:
             break
         for offset, values in enumerate(zip(*chunk)):
-            chunks[lead + offset].append(pa.array(column_text(values), type=pa.large_string()))
+            chunks[lead + offset].append(column_arrow(values))
         if lead:
             blank = pa.array([""] * len(chunk), type=pa.large_string())
             for j in range(lead):
