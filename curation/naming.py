@@ -7,6 +7,8 @@ gets the prefix ``c_``; names are lower-cased.
 Added here: an empty name becomes ``column_<n>`` (n = 1-based column position); a name already
 taken in the same table gets ``_2``, ``_3``, ... in order of appearance (and a warning);
 the two names the loader adds, ``dicom_patient_id`` and ``source_batch``, count as taken.
+A name that is a SQL reserved word (``select``, ``order``, ``values``...) is kept: the clinical
+seeds are loaded with quoted column names (``+quote_columns: true``), on DuckDB and BigQuery.
 """
 
 from __future__ import annotations

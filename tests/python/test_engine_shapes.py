@@ -267,3 +267,19 @@ def test_numeric_excel_ids_do_not_gain_dot_zero(tmp_path: Path):
             {"a.xlsx": book})
     assert t.frame()["dicom_patient_id"].tolist() == ["007", "012"]
     assert t.frame()["pid"].tolist() == ["7", "12"]
+
+
+def test_openpyxl_takes_over_when_calamine_cannot_open_a_workbook(tmp_path: Path, monkeypatch):
+    import curation.readers as readers
+
+    rows = [["", "Blood", None], ["Patient", "Hb", "WBC"], ["P1", 13.0, 6.5]]
+    files = {"a.xlsx": xlsx({"s": rows}, merges={"s": ["B1:C1"]})}
+    text = recipe("{files: [a.xlsx], header_rows: [1, 2], patient_column: Patient}")
+    expected_csv = one(tmp_path / "calamine", text, files).csv
+
+    def broken(*args, **kwargs):
+        raise ValueError("calamine cannot read this file")
+
+    monkeypatch.setattr(readers, "_read_calamine", broken)
+    assert one(tmp_path / "fallback", text, files).csv == expected_csv
+    assert expected_csv.splitlines()[0] == "dicom_patient_id,source_batch,patient,blood_hb,blood_wbc"
