@@ -24,8 +24,8 @@ from curation.errors import CurationError, Reason, Where
 
 TYPE_PATTERNS = {
     "INTEGER": r"^[+-]?\d+$",
-    "FLOAT": r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|nan)$",
-    "BOOLEAN": r"^(true|false)$",
+    "FLOAT": r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|nan)$",
+    "BOOLEAN": r"^(?:true|false)$",
     "DATE": r"^\d{4}-\d{2}-\d{2}$",
 }
 NOT_NULL = ("dicom_patient_id", "source_batch")
