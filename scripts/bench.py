@@ -168,7 +168,12 @@ def write_csv(path: Path, columns) -> None:
 # children: each measures one thing in its own process -------------------------------------
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process (VmHWM: unlike ru_maxrss, it is not inherited
+    from the parent that forked this child)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # pragma: no cover - not Linux
 
 
 def _cpu_seconds() -> float:
