@@ -112,6 +112,12 @@ def clinical_tables_model(built: list[tuple[CuratedTable, Recipe]]) -> bytes:
     return ("\n".join(lines) + "\n" + "\nunion all\n".join(selects) + "\n").encode("utf-8")
 
 
+def _documented(prefix: str, columns: list[str]) -> list[dict]:
+    """Column docs from the doc blocks in models/clinical/_clinical__docs.md (JSON text here)."""
+    return [{"name": c, "description": f'{{{{ doc("{prefix}_{c}") }}}}',
+             **({"quote": True} if c in ("column", "values") else {})} for c in columns]
+
+
 def metadata_seeds_yaml() -> bytes:
     int_columns = {"number_batches"}
     seeds = [
@@ -120,12 +126,14 @@ def metadata_seeds_yaml() -> bytes:
             "description": "table_metadata as curated; nested fields as JSON text",
             "config": {"column_types": {c: ("int64" if c in int_columns else "string")
                                         for c in TABLE_METADATA_COLUMNS}},
+            "columns": _documented("tm", TABLE_METADATA_COLUMNS),
         },
         {
             "name": "raw_column_metadata",
             "description": "column_metadata as curated; nested fields as JSON text",
             "config": {"column_types": {c: ("bool" if c == "case_col" else "string")
                                         for c in COLUMN_METADATA_COLUMNS}},
+            "columns": _documented("cm", COLUMN_METADATA_COLUMNS),
         },
     ]
     return _dump_yaml({"version": 2, "seeds": seeds})

@@ -18,9 +18,6 @@ from curation.docs_coverage import Gap, gaps, load, summary
 # fails, and so does a new model or seed that is not fully described. Remove a name once
 # `python -m curation.docs_coverage target` lists nothing for it.
 KNOWN_GAPS = {
-    # clinical metadata (models/clinical, models/staging, seeds/curated/metadata)
-    "column_metadata", "table_metadata", "stg_clinical__column_metadata",
-    "stg_clinical__table_metadata", "raw_column_metadata", "raw_table_metadata",
     # imaging (models/imaging, models/staging/imaging): dicom_all has one column per DICOM
     # keyword; the tables segmentations, measurement_groups, qualitative_measurements and
     # quantitative_measurements are fully described, their _view twins not yet
