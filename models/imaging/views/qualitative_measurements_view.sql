@@ -4,7 +4,7 @@
 {%- set q = adapter.quote %}
 {%- set c = imaging_concepts() %}
 
-with groups as (
+with report_groups as (
 
     select * from {{ ref('stg_dicom__measurement_groups') }}
 
@@ -12,9 +12,9 @@ with groups as (
 
 items as (
 
-    {{ select_unnest('groups', [
-        star_except('groups', ['measurement_group'])
-    ], 'groups.measurement_group.contentsequence', 'item', 'item_offset') }}
+    {{ select_unnest('report_groups', [
+        star_except('report_groups', ['measurement_group'])
+    ], 'report_groups.measurement_group.contentsequence', 'item', 'item_offset') }}
 
 ),
 

@@ -4,7 +4,7 @@
 -- identifier, finding, finding site or segmentation reference is kept, with NULLs there.
 -- measurement_group_number is the group's 0-based position in its parent container, as in IDC.
 {%- set c = imaging_concepts() %}
-{%- set items = 'groups.measurement_group.contentsequence' %}
+{%- set items = 'report_groups.measurement_group.contentsequence' %}
 
 with metadata as (
 
@@ -57,7 +57,7 @@ unnested_groups as (
 
 ),
 
-groups as (
+report_groups as (
 
     select unnested_groups.*
     from unnested_groups
@@ -70,12 +70,12 @@ groups as (
 attributes as (
 
     select
-        groups.patient_id,
-        groups.sop_instance_uid,
-        groups.series_instance_uid,
-        groups.series_description,
-        groups.measurement_group_number,
-        groups.measurement_group,
+        report_groups.patient_id,
+        report_groups.sop_instance_uid,
+        report_groups.series_instance_uid,
+        report_groups.series_description,
+        report_groups.measurement_group_number,
+        report_groups.measurement_group,
         {{ first_where(items, 'item',
                        "item.valuetype = 'TEXT' and " ~ has_concept('item', c.tracking_identifier),
                        'item.textvalue') }} as tracking_identifier,
@@ -94,7 +94,7 @@ attributes as (
                        "item.valuetype = 'IMAGE' and " ~ safe_offset('item.referencedsopsequence')
                        ~ ".referencedsopclassuid in ('" ~ c.segmentation_sop_classes | join("', '") ~ "')",
                        safe_offset('item.referencedsopsequence')) }} as segmentation_reference
-    from groups
+    from report_groups
 
 ),
 
