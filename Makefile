@@ -21,7 +21,7 @@ IDC_INDEX = $$($(BIN)/python -m curation.index_path)
 DBT = IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs bench clean
+.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs bench clean bigquery-check
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,7 +63,36 @@ docs: build
 	$(DBT) docs generate --static $(DBT_VARS)
 	@echo "docs: target/static_index.html (one file, opens offline); gaps: $(BIN)/python -m curation.docs_coverage target"
 
-test: pytest dbt-test lint metrics-check
+test: pytest dbt-test lint metrics-check bigquery-check
+
+# The BigQuery path, proven offline (README "Checking the BigQuery path offline"; scripts in
+# scripts/bigquery/): a. dbt compile for the bigquery target with no credentials; b. every
+# compiled model (and data test) type-checked by ZetaSQL, BigQuery's analyzer; c. sqlfluff for
+# BigQuery; d. dbt build on a local BigQuery emulator (127.0.0.1, started and stopped here).
+BQ_DIR := build/bigquery
+BQ_TARGET := $(BQ_DIR)/target
+BQ_DICOM := $(CURDIR)/$(BQ_DIR)/dicom
+BQ_SOURCES = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_DICOM_PARQUET_DIR=$(BQ_DICOM)
+BQ_OFFLINE = $(BQ_SOURCES) BIGQUERY_METHOD=oauth-secrets BIGQUERY_TOKEN=offline BIGQUERY_PROJECT=idc-offline-check
+ZETASQL_VENV := $(BQ_DIR)/zetasql-venv
+BQEMULATOR_VENV := $(BQ_DIR)/bqemulator-venv
+
+$(BQ_DIR)/%-venv/.installed: scripts/bigquery/requirements-%.txt
+	@test -x $(@D)/bin/python || $(PYTHON) -m venv $(@D)
+	$(@D)/bin/python -m pip install -q -r $<
+	@touch $@
+
+bigquery-check: install curate $(ZETASQL_VENV)/.installed $(BQEMULATOR_VENV)/.installed
+	$(BIN)/curate dicom data/dicom --out $(BQ_DICOM)
+	@echo "== bigquery-check a. dbt compile --target bigquery, offline"
+	time $(BQ_OFFLINE) $(BIN)/python scripts/bigquery/dbt_offline.py $(BQ_DIR)/catalog.json -- compile --target bigquery --no-populate-cache --target-path $(BQ_TARGET) --log-path $(BQ_DIR)/logs --quiet $(DBT_VARS)
+	@echo "== bigquery-check b. ZetaSQL analysis of every compiled model and data test"
+	time $(ZETASQL_VENV)/bin/python scripts/bigquery/zetasql_check.py --manifest $(BQ_TARGET)/manifest.json --catalog $(BQ_DIR)/catalog.json --tests --known-invalid scripts/bigquery/known_invalid.yml --report $(BQ_DIR)/zetasql-report.json
+	time BIGQUERY_CHECK_REQUIRED=1 $(BIN)/pytest -q tests/python/test_bigquery_offline.py
+	@echo "== bigquery-check c. sqlfluff lint of the models for BigQuery"
+	time $(BQ_OFFLINE) $(BIN)/python scripts/bigquery/sqlfluff_bigquery.py models
+	@echo "== bigquery-check d. dbt build --target bigquery_emulator on a local BigQuery emulator"
+	time $(BQ_SOURCES) $(BIN)/python scripts/bigquery/emulator_build.py --emulator $(BQEMULATOR_VENV)/bin/bqemulator --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
 
 bench: install
 	$(BIN)/python scripts/bench.py
