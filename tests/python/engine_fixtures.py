@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import textwrap
 import zipfile
 from dataclasses import dataclass
@@ -63,6 +64,67 @@ def xls(sheets: dict[str, Rows]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        low, n = n & 0x7F, n >> 7
+        out.append(low | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _record(kind: int, payload: bytes = b"") -> bytes:
+    """One BIFF12 record: type (7 bits per byte, at most 2 bytes), size (7 bits per byte), payload."""
+    head = bytes([kind]) if kind < 0x80 else bytes([(kind & 0x7F) | 0x80, kind >> 7])
+    return head + _varint(len(payload)) + payload
+
+
+def _wide(text: str) -> bytes:
+    return struct.pack("<I", len(text)) + text.encode("utf-16-le")
+
+
+def xlsb(rows: Rows, sheet: str = "data") -> bytes:
+    """A minimal binary workbook (.xlsb, BIFF12 records): strings, numbers and booleans.
+
+    No Python library writes xlsb, so the few records a reader needs are written here:
+    workbook.bin (BrtBeginBook, BrtBundleSh) and one sheet (BrtWsDim, BrtRowHdr, BrtCellSt,
+    BrtCellReal, BrtCellBool).
+    """
+    book = (_record(0x83) + _record(0x8F) + _record(0x9C, struct.pack("<II", 0, 1) + _wide("rId1") + _wide(sheet))
+            + _record(0x90) + _record(0x84))
+    width = max(len(r) for r in rows)
+    body = _record(0x81) + _record(0x94, struct.pack("<IIII", 0, len(rows) - 1, 0, width - 1)) + _record(0x91)
+    for r, row in enumerate(rows):
+        body += _record(0x00, struct.pack("<I", r) + bytes(8))
+        for c, value in enumerate(row):
+            cell = struct.pack("<I", c) + bytes(4)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                body += _record(0x04, cell + bytes([value]))
+            elif isinstance(value, (int, float)):
+                body += _record(0x05, cell + struct.pack("<d", float(value)))
+            else:
+                body += _record(0x06, cell + _wide(value))
+    body += _record(0x92) + _record(0x82)
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships '
+            'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}" Target="{target}"/>'
+            '</Relationships>')
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types '
+             'xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>'
+             '<Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/></Types>')
+    return zipped({
+        "[Content_Types].xml": types.encode(),
+        "_rels/.rels": rels.format(kind="officeDocument", target="xl/workbook.bin").encode(),
+        "xl/workbook.bin": book,
+        "xl/_rels/workbook.bin.rels": rels.format(kind="worksheet", target="worksheets/sheet1.bin").encode(),
+        "xl/worksheets/sheet1.bin": body,
+    })
 
 
 def encrypted_xlsx(password: str = "secret") -> bytes:

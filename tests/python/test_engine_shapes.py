@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine_fixtures import Curated, csv_bytes, curate, expected, xls, xlsx, zipped
+from engine_fixtures import Curated, csv_bytes, curate, expected, xls, xlsb, xlsx, zipped
 
 
 def one(tmp_path: Path, recipe: str, files: dict[str, bytes]) -> Curated:
@@ -100,6 +100,18 @@ def test_legacy_xls(tmp_path: Path):
         8,0,8,4,1.25,2002-07-08
     """)
     assert t.types["day"] == "DATE" and t.types["n"] == "INTEGER"
+
+
+def test_xlsb(tmp_path: Path):
+    book = xlsb([["pid", "n", "x", "flag"], [101.0, 3.0, 0.25, True], [102.0, 4.0, 1.5, False]], sheet="labs")
+    t = one(tmp_path, recipe("{files: [b.xlsb], sheet: labs, patient_column: pid}", mode="inferred"),
+            {"b.xlsb": book})
+    assert t.csv == expected("""
+        dicom_patient_id,source_batch,pid,n,x,flag
+        101,0,101,3,0.25,true
+        102,0,102,4,1.5,false
+    """)
+    assert t.types["n"] == "INTEGER" and t.types["flag"] == "BOOLEAN"
 
 
 def test_openpyxl_engine_reads_the_same(tmp_path: Path):
