@@ -1,9 +1,9 @@
 {#-
     Every NUM content item of every TID 1500 measurement group is a row of
-    quantitative_measurements, groups without a Segmentation reference included (IDC's views
-    drop those). Any corpus: returns the groups whose row count differs.
+    quantitative_measurements, report_groups without a Segmentation reference included (IDC's views
+    drop those). Any corpus: returns the report_groups whose row count differs.
 -#}
-with groups as (
+with report_groups as (
 
     select * from {{ ref('stg_dicom__measurement_groups') }}
 
@@ -12,11 +12,11 @@ with groups as (
 expected as (
 
     select
-        groups.sop_instance_uid,
-        groups.measurement_group_number,
-        {{ list_count_where('groups.measurement_group.contentsequence', 'i', "i.valuetype = 'NUM'") }}
+        report_groups.sop_instance_uid,
+        report_groups.measurement_group_number,
+        {{ list_count_where('report_groups.measurement_group.contentsequence', 'i', "i.valuetype = 'NUM'") }}
             as expected_rows
-    from groups
+    from report_groups
 
 ),
 
