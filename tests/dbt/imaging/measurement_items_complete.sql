@@ -1,7 +1,7 @@
 {#-
     Every NUM content item of every TID 1500 measurement group is a row of
-    quantitative_measurements, report_groups without a Segmentation reference included (IDC's views
-    drop those). Any corpus: returns the report_groups whose row count differs.
+    quantitative_measurements, groups without a Segmentation reference included (IDC's views
+    drop those). Any corpus: returns the groups whose row count differs.
 -#}
 with report_groups as (
 
