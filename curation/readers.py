@@ -94,44 +94,6 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _floats_text(values) -> list[str]:
-    """Texts of a column of floats, vectorised when every value is finite and fits in int64."""
-    array = np.array(values, dtype=np.float64)
-    finite = np.isfinite(array)
-    if not finite.all() or (np.abs(array) >= 2.0**63).any():
-        return [_float_text(v) for v in values]
-    whole = array == np.trunc(array)
-    ints = array.astype(np.int64).astype(str)
-    if whole.all():
-        return ints.tolist()
-    texts = np.array([repr(v) for v in values], dtype=object)
-    texts[whole] = ints[whole]
-    return texts.tolist()
-
-
-def _float_text(v: float) -> str:
-    return str(int(v)) if v.is_integer() else ("" if v != v else repr(v))
-
-
-def column_text(values) -> list[str]:
-    """``cell_text`` of every value of one column, with fast paths for the common shapes."""
-    kinds = set(map(type, values))
-    if kinds <= {str}:
-        return list(values)
-    if kinds == {float}:
-        return _floats_text(values)
-    if kinds <= {str, float}:
-        return [v if v.__class__ is str else (str(int(v)) if v.is_integer() else ("" if v != v else repr(v)))
-                for v in values]
-    if kinds <= {str, int}:
-        return [v if v.__class__ is str else str(v) for v in values]
-    if kinds <= {str, bool}:
-        return [v if v.__class__ is str else ("TRUE" if v else "FALSE") for v in values]
-    if kinds <= {str, dt.date}:
-        return [v if v.__class__ is str else v.isoformat() for v in values]
-    return list(map(cell_text, values))
-
-
 _STRING = pa.large_string()
 
 
@@ -185,6 +147,11 @@ def column_arrow(values) -> pa.Array:
     return pa.array(list(map(cell_text, values)), type=_STRING)
 
 
+def column_text(values) -> list[str]:
+    """``column_arrow`` as a list of Python strings."""
+    return column_arrow(values).to_pylist()
+
+
 def _decode(data: bytes, encoding: str | None, where: Where) -> str:
     if encoding:
         if encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(b"\xef\xbb\xbf"):
@@ -207,17 +174,6 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
         except UnicodeDecodeError:
             continue
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
-
-
-def detect_encoding(data: bytes) -> str:
-    """The encoding a CSV without a declared one is read with."""
-    for candidate in _CSV_ENCODINGS:
-        try:
-            data.decode(candidate)
-        except UnicodeDecodeError:
-            continue
-        return candidate
-    return "latin-1"  # pragma: no cover
 
 
 def _csv_arrow(text: str, delimiter: str, quotechar: str | None) -> Grid | None:

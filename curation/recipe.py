@@ -2,8 +2,11 @@
 
 A recipe is a YAML file, one per collection. It says where each clinical table's data are
 (a chain of files: the downloaded file, any ZIPs in between, the CSV/Excel member), which
-sheet and header row(s) to read, which column holds the patient and how its value becomes
-``dicom_patient_id``. Nothing here reads data: readers do that (``curation.readers``).
+sheet and header row(s) to read, where the data start and end, which rows and columns to keep
+(``curation.layout``), which column holds the patient and how its value becomes
+``dicom_patient_id`` (``curation.patient_ids``). A table's ``batch_defaults`` are merged into
+each of its batches, and a batch with ``sheets: [...]`` stands for one batch per sheet.
+Nothing here reads data: readers do that (``curation.readers``).
 """
 
 from __future__ import annotations
