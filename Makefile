@@ -92,7 +92,7 @@ bigquery-check: install curate $(ZETASQL_VENV)/.installed $(BQEMULATOR_VENV)/.in
 	@echo "== bigquery-check c. sqlfluff lint of the models for BigQuery"
 	time $(BQ_OFFLINE) $(BIN)/python scripts/bigquery/sqlfluff_bigquery.py models
 	@echo "== bigquery-check d. dbt build --target bigquery_emulator on a local BigQuery emulator"
-	time $(BQ_SOURCES) $(BIN)/python scripts/bigquery/emulator_build.py --emulator $(BQEMULATOR_VENV)/bin/bqemulator --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
+	time $(BQ_SOURCES) $(BIN)/python scripts/bigquery/emulator_build.py --emulator-venv $(BQEMULATOR_VENV) --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
 
 bench: install
 	$(BIN)/python scripts/bench.py

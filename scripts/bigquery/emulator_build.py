@@ -1,11 +1,12 @@
 """`dbt build` for a BigQuery target against a local BigQuery emulator (PyPI `bqemulator`).
 
-    python scripts/bigquery/emulator_build.py --emulator build/bigquery/bqemulator-venv/bin/bqemulator \
+    python scripts/bigquery/emulator_build.py --emulator-venv build/bigquery/bqemulator-venv \
         --catalog build/bigquery/catalog.json --manifest build/bigquery/target/manifest.json \
         -- <dbt build arguments>
 
 1. starts the emulator on 127.0.0.1 only (REST on 9050, or a free port when 9050 is taken;
-   gRPC on a free port), in memory, in its own process group;
+   gRPC on a free port), in memory, in its own process group, through bqemulator_start.py
+   (bqemulator with its UNNEST WITH OFFSET rewrite fixed);
 2. creates every dbt source that is not a seed, with its BigQuery schema from the offline
    catalog (nested types included), and fills it from the Parquet files of its
    `external_location` (the same data the DuckDB target reads). A source of more than
@@ -56,10 +57,9 @@ def free_port(preferred: int) -> int:
     raise RuntimeError("no free port")
 
 
-def install_spatial_extension(emulator: Path) -> None:
+def install_spatial_extension(python: Path) -> None:
     """bqemulator loads DuckDB's spatial extension at start; offline it must already be in
     DuckDB's extension directory, so copy it there from the PyPI wheel duckdb-extension-spatial."""
-    python = emulator.parent / "python"
     code = (
         "import duckdb, duckdb_extension_spatial, pathlib;"
         "p = pathlib.Path(duckdb_extension_spatial.__file__).parent / 'extensions' / ('v' + duckdb.__version__);"
@@ -74,9 +74,9 @@ def install_spatial_extension(emulator: Path) -> None:
         (target / "spatial.duckdb_extension.partial").replace(target / "spatial.duckdb_extension")
 
 
-def start_emulator(emulator: Path, port: int, log: Path) -> subprocess.Popen:
+def start_emulator(python: Path, port: int, log: Path) -> subprocess.Popen:
     command = [
-        str(emulator), "start", "--rest-host", "127.0.0.1", "--rest-port", str(port),
+        str(python), str(Path(__file__).resolve().parent / "bqemulator_start.py"), "start", "--rest-host", "127.0.0.1", "--rest-port", str(port),
         "--grpc-host", "127.0.0.1", "--grpc-port", "0", "--ephemeral", "--project", PROJECT,
         "--log-level", "warning",
     ]
@@ -175,7 +175,7 @@ def load_sources(client, manifest: dict, catalog: list[dict]) -> None:
 def main(argv: list[str]) -> int:
     split = argv.index("--") if "--" in argv else len(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--emulator", required=True, type=Path, help="the bqemulator executable")
+    parser.add_argument("--emulator-venv", required=True, type=Path, help="the venv bqemulator is installed in")
     parser.add_argument("--catalog", required=True, type=Path)
     parser.add_argument("--manifest", required=True, type=Path)
     parser.add_argument("--dbt", default=str(Path(sys.executable).parent / "dbt"))
@@ -189,11 +189,12 @@ def main(argv: list[str]) -> int:
     from google.auth.credentials import AnonymousCredentials
     from google.cloud import bigquery
 
-    install_spatial_extension(args.emulator)
+    python = args.emulator_venv / "bin" / "python"
+    install_spatial_extension(python)
     port = free_port(9050)
     args.log.parent.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    process = start_emulator(args.emulator, port, args.log)
+    process = start_emulator(python, port, args.log)
     print(f"emulator: listening on 127.0.0.1:{port} (pid {process.pid}), ready in {time.monotonic() - started:.0f} s")
     try:
         client = bigquery.Client(
