@@ -153,3 +153,27 @@ def test_catalog_maps_parquet_nesting_to_bigquery_modes():
     ]}
     with pytest.raises(offline_catalog.CatalogError, match="array of arrays"):
         offline_catalog.arrow_field(pa.field("nested", pa.list_(pa.list_(pa.int64()))))
+
+
+EMULATOR_PYTHON = ROOT / "build" / "bigquery" / "bqemulator-venv" / "bin" / "python"
+
+
+def test_emulator_offset_fix_keeps_names_and_scope():
+    """bqemulator_start.py: a projected WITH OFFSET column keeps its name, and a column of the
+    same name read from a CTE is not shifted a second time (bqemulator 1.4.0 does both)."""
+    if not EMULATOR_PYTHON.exists():
+        if os.environ.get("BIGQUERY_CHECK_REQUIRED") == "1":
+            pytest.fail(f"{EMULATOR_PYTHON} is missing: make bigquery-check installs it")
+        pytest.skip("the emulator venv is made by `make bigquery-check`")
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "import bqemulator_start, bqemulator.sql.rewriter.unnest_offset as u;"
+        "u._rebase_offset_columns = bqemulator_start._rebase_offset_columns;"
+        "print(u.rewrite_unnest_offset(sys.argv[2]))"
+    )
+    sql = "WITH a AS (SELECT x, o FROM UNNEST([1, 2]) AS x WITH OFFSET AS o) SELECT o FROM a"
+    done = subprocess.run([str(EMULATOR_PYTHON), "-c", code, str(SCRIPTS), sql],
+                          capture_output=True, text=True, timeout=120, check=True)
+    rewritten = done.stdout.strip()
+    assert "(o - 1) AS o" in rewritten, rewritten
+    assert rewritten.endswith("SELECT o FROM a"), rewritten
