@@ -48,7 +48,7 @@ pytest: install
 dbt-test: build
 
 lint: install curate
-	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt
+	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt analyses
 
 # MetricFlow reads target/semantic_manifest.json: parse for the duckdb target first.
 metrics-check: build

@@ -1,6 +1,8 @@
 {#-
     The imaging views join the clinical tables (issue 6, item 8): per collection, the patients
-    with both clinical rows (prostatex_findings) and segmentations; the README's example query.
+    with both clinical rows (any clinical table of the collection) and segmentations; the
+    README's example query. No clinical table is named, so the project parses whatever
+    collections are curated.
     Known answer for the bundled fixture corpus (var `imaging_fixture_tests`, default true on
     DuckDB; set it false when dicom_metadata is another corpus): both fixture patients,
     ProstateX-0000 and ProstateX-0001, in collection prostatex. Returns the mismatches.
@@ -20,8 +22,10 @@ with segmented_patients as (
 
 clinical_patients as (
 
-    select distinct findings.dicom_patient_id as patient_id
-    from {{ ref('prostatex_findings') }} as findings
+    select distinct
+        collection_id,
+        dicom_patient_id as patient_id
+    from {{ ref('stg_clinical__patients') }}
 
 ),
 
@@ -31,7 +35,10 @@ per_collection as (
         segmented_patients.collection_id,
         count(*) as patients_with_clinical_and_segmentations
     from segmented_patients
-    inner join clinical_patients on segmented_patients.patient_id = clinical_patients.patient_id
+    inner join clinical_patients
+        on
+            segmented_patients.collection_id = clinical_patients.collection_id
+            and segmented_patients.patient_id = clinical_patients.patient_id
     group by segmented_patients.collection_id
 
 ),
