@@ -1,12 +1,26 @@
 """Start bqemulator (`python bqemulator_start.py start ...`, with the emulator venv's python)
-with one fix to its BigQuery -> DuckDB translation of `UNNEST(..) WITH OFFSET AS o`.
+with two fixes to its BigQuery -> DuckDB translation of `UNNEST(..) WITH OFFSET AS o`.
 
+1. Offset scope and names.
 bqemulator 1.4.0 rebases offsets to 0-based by rewriting every column reference whose *name*
 is an offset alias, anywhere in the statement, to `(o - 1)`. Two faults follow: a projected
 offset (`select ..., o`) loses its name (the column comes back as "(o - 1)"), and a column of
 the same name elsewhere (a CTE's output column, read by a later CTE) is shifted again. The fix
 rebases only the references in the query scope of the UNNEST that defines the offset, and keeps
-the name of a projected one. Everything else is bqemulator as released.
+the name of a projected one.
+
+2. sqlglot's UNNEST generator moves the offset into the alias of the node it is given (it
+mutates the tree); a node generated twice (as happens to an ARRAY subquery inside
+`SELECT AS STRUCT`) loses its WITH ORDINALITY the second time (Binder Error: Referenced
+column "pos_2" not found). The fix generates from a copy.
+
+3. ARRAY_AGG(DISTINCT x IGNORE NULLS ORDER BY x LIMIT n): bqemulator rewrites IGNORE NULLS
+to a FILTER on the whole `DISTINCT x ORDER BY x LIMIT n` operand and then wraps the aggregate
+for the LIMIT, which gives unparsable SQL (Required keyword: 'this' missing for Not). The fix
+filters on x and slices outside: ARRAY_SLICE(ARRAY_AGG(DISTINCT x ORDER BY x) FILTER (WHERE x
+IS NOT NULL), 1, n).
+
+Everything else is bqemulator (and sqlglot) as released.
 """
 
 from __future__ import annotations
@@ -48,7 +62,46 @@ def _rebase_offset_columns(tree: exp.Expression, offset_names: set[str]) -> bool
     return modified
 
 
+def _rewrite_ignore_nulls(tree: exp.Expression) -> bool:
+    modified = False
+    for node in list(tree.walk()):
+        if not isinstance(node, exp.IgnoreNulls) or not isinstance(node.this, exp.ArrayAgg):
+            continue
+        operand, limit = node.this.this, None
+        if isinstance(operand, exp.Limit):
+            operand, limit = operand.this, operand.expression
+        value = operand
+        while isinstance(value, exp.Order):
+            value = value.this
+        if isinstance(value, exp.Distinct) and value.expressions:
+            value = value.expressions[0]
+        replacement = exp.Filter(
+            this=exp.ArrayAgg(this=operand.copy()),
+            expression=exp.Where(this=exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))),
+        )
+        if limit is not None:
+            replacement = exp.Anonymous(
+                this="ARRAY_SLICE", expressions=[replacement, exp.Literal.number(1), limit.copy()])
+        node.replace(replacement)
+        modified = True
+    return modified
+
+
+def generate_unnest_from_a_copy() -> None:
+    from sqlglot.dialects.duckdb import DuckDB
+    from sqlglot.generator import Generator
+
+    for generator in (Generator, DuckDB.Generator):
+        original = generator.__dict__["unnest_sql"]
+
+        def unnest_sql(self, expression, _original=original):
+            return _original(self, expression.copy())
+
+        generator.unnest_sql = unnest_sql
+
+
 def main() -> None:
+    import bqemulator.sql.rewriter.aggregate_variants as aggregate_variants
     import bqemulator.sql.rewriter.unnest_offset as unnest_offset
     from bqemulator.cli import main as bqemulator_main
 
@@ -61,6 +114,8 @@ def main() -> None:
             return original(tree, offset_names)
 
     unnest_offset._rebase_offset_columns = rebase
+    generate_unnest_from_a_copy()
+    aggregate_variants._rewrite_ignore_nulls = _rewrite_ignore_nulls
     sys.argv[0] = "bqemulator"
     bqemulator_main()
 

@@ -177,3 +177,28 @@ def test_emulator_offset_fix_keeps_names_and_scope():
     rewritten = done.stdout.strip()
     assert "(o - 1) AS o" in rewritten, rewritten
     assert rewritten.endswith("SELECT o FROM a"), rewritten
+
+
+def test_emulator_fixes_nested_offsets_and_ignore_nulls_limit():
+    """bqemulator_start.py: a nested UNNEST keeps WITH ORDINALITY, and ARRAY_AGG(DISTINCT x
+    IGNORE NULLS ORDER BY x LIMIT n) becomes valid DuckDB that filters on x."""
+    if not EMULATOR_PYTHON.exists():
+        if os.environ.get("BIGQUERY_CHECK_REQUIRED") == "1":
+            pytest.fail(f"{EMULATOR_PYTHON} is missing: make bigquery-check installs it")
+        pytest.skip("the emulator venv is made by `make bigquery-check`")
+    code = (
+        "import sys, sqlglot; sys.path.insert(0, sys.argv[1]);"
+        "import bqemulator_start, bqemulator.sql.rewriter.aggregate_variants as a;"
+        "bqemulator_start.generate_unnest_from_a_copy();"
+        "a._rewrite_ignore_nulls = bqemulator_start._rewrite_ignore_nulls;"
+        "print(sqlglot.transpile(sys.argv[2], read='bigquery', write='duckdb')[0]);"
+        "print(a.rewrite_aggregate_variants(sys.argv[3]))"
+    )
+    nested = ("SELECT ARRAY(SELECT AS STRUCT (SELECT ARRAY(SELECT y FROM UNNEST([1]) AS y WITH OFFSET AS q "
+              "ORDER BY q)) AS inner_arr FROM UNNEST([5]) AS x WITH OFFSET AS p ORDER BY p) AS arr")
+    aggregate = "SELECT ARRAY_AGG(DISTINCT x IGNORE NULLS ORDER BY x LIMIT 2) AS v FROM t"
+    done = subprocess.run([str(EMULATOR_PYTHON), "-c", code, str(SCRIPTS), nested, aggregate],
+                          capture_output=True, text=True, timeout=120, check=True)
+    duckdb_nested, rewritten = done.stdout.strip().splitlines()
+    assert duckdb_nested.count("WITH ORDINALITY") == 2, duckdb_nested
+    assert "ARRAY_SLICE(ARRAY_AGG(DISTINCT x ORDER BY x) FILTER(WHERE NOT x IS NULL), 1, 2)" in rewritten, rewritten
