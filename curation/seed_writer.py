@@ -16,6 +16,7 @@ byte-identical.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import os
@@ -42,8 +43,16 @@ SEED_TYPES = {
 
 
 def render_csv(frame: pd.DataFrame) -> bytes:
+    """CSV text of a frame of text cells (missing -> empty field), minimal quoting.
+
+    The csv module over column lists writes the same bytes as ``DataFrame.to_csv`` for such
+    frames, in about 60% of its time (see scripts/bench.py).
+    """
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(frame.columns)
+    columns = (frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns)
+    writer.writerows(zip(*columns))
     return buffer.getvalue().encode("utf-8")
 
 
