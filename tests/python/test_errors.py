@@ -1,0 +1,253 @@
+"""Bad input gives a clear error and changes nothing (issue 2, item 9).
+
+Each test starts from a small good collection (a CSV inside a ZIP, and a workbook), curates
+it once through the ``curate`` command, then breaks one thing and checks that:
+  * the pipeline raises a CurationError with the expected reason code, and its message
+    names the recipe, the file, the sheet and the column or row involved;
+  * the ``curate`` command exits non-zero and prints the reason;
+  * the seeds written by the earlier good run are byte-for-byte untouched, and no
+    temporary folder is left next to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from _helpers import (
+    csv_text,
+    curate_in_process,
+    flat,
+    invoke_curate,
+    snapshot,
+    write_recipe,
+    write_xlsx,
+    write_zip,
+)
+from curation.errors import CurationError, Reason
+
+RECIPE_NAME = "demo.yaml"
+
+RECIPE = """
+    collection_id: demo
+    tables:
+      - name: findings
+        batches:
+          - files: [records.zip, {zip_member}]
+            {patient_key}: {findings_pid}
+      - name: labs
+        {table_extra}batches:
+          - files: [labs.xlsx]
+            sheet: {labs_sheet}
+            patient_column: {labs_pid}
+"""
+GOOD = dict(zip_member="export/findings.csv", patient_key="patient_column", findings_pid="pid",
+            labs_sheet="lab_values", labs_pid="patient_id", table_extra="")
+
+FINDINGS = ("pid,age,zone", "P-1,61,PZ", "P-2,70,TZ", "P-3,55,AS")
+LABS = [["patient_id", "hemoglobin", "platelets"], ["L1", 12.5, 150], ["L2", 13.1, 210], ["L3", 11.0, 98]]
+
+
+@dataclass
+class Project:
+    root: Path
+    recipes: Path
+    sources: Path
+    out: Path
+    before: dict[str, bytes]
+
+    @property
+    def source_dir(self) -> Path:
+        return self.sources / "demo"
+
+    def recipe(self, **changes: str) -> None:
+        write_recipe(self.recipes, RECIPE_NAME, RECIPE.format(**{**GOOD, **changes}))
+
+    def findings(self, *lines: str) -> None:
+        write_zip(self.source_dir / "records.zip", {
+            "export/": b"",
+            "export/findings.csv": csv_text(*lines),
+            "export/readme.txt": b"ProstateX-like test data\n",
+        })
+
+    def labs(self, rows: list[list]) -> None:
+        write_xlsx(self.source_dir / "labs.xlsx", {"lab_values": rows, "dictionary": [["name", "label"]]})
+
+    def expect_failure(self, reason: Reason) -> CurationError:
+        """Check the pipeline error, the command's exit status and output, and the old seeds."""
+        elsewhere = self.root / "never-written"
+        with pytest.raises(CurationError) as caught:
+            curate_in_process(self.recipes, self.sources, elsewhere)
+        assert caught.value.reason is reason, str(caught.value)
+        assert not elsewhere.exists()
+
+        result = invoke_curate(self.recipes, self.sources, self.out)
+        assert result.exit_code != 0, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        printed = flat(result.output)
+        assert f"[{reason.value}]" in printed, result.output
+        assert f"recipe'{RECIPE_NAME}'" in printed, result.output
+
+        assert snapshot(self.out) == self.before, "an earlier run's seeds were changed"
+        leftovers = sorted(p.name for p in self.out.parent.iterdir() if p.name != self.out.name)
+        assert leftovers == [], f"temporary folders left behind: {leftovers}"
+        return caught.value
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    root = tmp_path / "project"
+    p = Project(root, root / "recipes", root / "sources", root / "seeds" / "curated", {})
+    p.recipe()
+    p.findings(*FINDINGS)
+    p.labs(LABS)
+    result = invoke_curate(p.recipes, p.sources, p.out)
+    assert result.exit_code == 0, result.output
+    p.before = snapshot(p.out)
+    assert {"clinical/demo_findings.csv", "clinical/demo_labs.csv"} <= set(p.before)
+    assert p.before["clinical/demo_findings.csv"].startswith(b"dicom_patient_id,source_batch,pid,age,zone\n")
+    return p
+
+
+def test_missing_downloaded_file(project: Project):
+    (project.source_dir / "labs.xlsx").unlink()
+    error = project.expect_failure(Reason.FILE_MISSING)
+    assert error.where.recipe == RECIPE_NAME
+    assert error.where.file == "labs.xlsx"
+    assert error.where.table == "demo_labs"
+    message = str(error)
+    assert "labs.xlsx" in message and RECIPE_NAME in message and "demo_labs" in message
+
+
+def test_missing_zip_member(project: Project):
+    project.recipe(zip_member="export/findngs.csv")
+    error = project.expect_failure(Reason.ZIP_MEMBER_MISSING)
+    message = str(error)
+    assert error.where.recipe == RECIPE_NAME
+    assert error.where.file == "export/findngs.csv"
+    assert "'export/findngs.csv'" in message and RECIPE_NAME in message
+    assert "export/findings.csv" in message, "the message should list what the ZIP holds"
+
+
+def test_missing_zip_member_of_a_nested_zip(project: Project):
+    inner = (project.source_dir / "records.zip").read_bytes()
+    write_zip(project.source_dir / "outer.zip", {"records.zip": inner})
+    project.recipe(zip_member="export/findings.csv")
+    text = (project.recipes / RECIPE_NAME).read_text()
+    (project.recipes / RECIPE_NAME).write_text(
+        text.replace("[records.zip, export/findings.csv]", "[outer.zip, record.zip, export/findings.csv]"))
+    error = project.expect_failure(Reason.ZIP_MEMBER_MISSING)
+    assert error.where.file == "record.zip"
+    assert "'record.zip'" in str(error) and "records.zip" in str(error)
+
+
+def test_missing_sheet(project: Project):
+    project.recipe(labs_sheet="labvalues")
+    error = project.expect_failure(Reason.SHEET_MISSING)
+    message = str(error)
+    assert error.where.recipe == RECIPE_NAME
+    assert error.where.file == "labs.xlsx"
+    assert error.where.sheet == "labvalues"
+    assert "'labvalues'" in message and "labs.xlsx" in message and RECIPE_NAME in message
+    assert "lab_values" in message, "the message should list the sheets there are"
+
+
+def test_missing_sheet_index(project: Project):
+    project.recipe(labs_sheet="5")
+    error = project.expect_failure(Reason.SHEET_MISSING)
+    assert error.where.sheet == 5
+    assert "sheet 5" in str(error) and "labs.xlsx" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("changes", "file", "sheet", "column"),
+    [
+        ({"findings_pid": "PatientID"}, "export/findings.csv", None, "PatientID"),
+        ({"labs_pid": "patient"}, "labs.xlsx", "lab_values", "patient"),
+        ({"labs_pid": "9"}, "labs.xlsx", "lab_values", 9),
+    ],
+    ids=["csv-by-name", "xlsx-by-name", "xlsx-by-position"],
+)
+def test_missing_patient_column(project: Project, changes, file, sheet, column):
+    project.recipe(**changes)
+    error = project.expect_failure(Reason.PATIENT_COLUMN_MISSING)
+    message = str(error)
+    assert error.where.recipe == RECIPE_NAME and RECIPE_NAME in message
+    assert error.where.file == file and file in message
+    assert error.where.sheet == sheet
+    if sheet:
+        assert f"sheet '{sheet}'" in message
+    assert error.where.column == column
+    assert f"column {column!r}" in message
+
+
+@pytest.mark.parametrize(
+    ("changes", "bad_key", "location"),
+    [
+        ({"patient_key": "patient_colum"}, "patient_colum", "tables.0.batches.0.patient_colum"),
+        ({"table_extra": "descripton: labs\n        "}, "descripton", "tables.1.descripton"),
+    ],
+    ids=["misspelled-batch-key", "unknown-table-key"],
+)
+def test_unknown_recipe_key(project: Project, changes, bad_key, location):
+    project.recipe(**changes)
+    error = project.expect_failure(Reason.RECIPE_INVALID)
+    message = str(error)
+    assert error.where.recipe == RECIPE_NAME and RECIPE_NAME in message
+    assert location in message, message
+    if bad_key == "patient_colum":  # and the key it should have been is reported missing
+        assert "tables.0.batches.0.patient_column" in message, message
+
+
+def test_unknown_top_level_recipe_key(project: Project):
+    text = (project.recipes / RECIPE_NAME).read_text()
+    (project.recipes / RECIPE_NAME).write_text("colection_name: demo\n" + text)
+    error = project.expect_failure(Reason.RECIPE_INVALID)
+    assert "colection_name" in str(error) and RECIPE_NAME in str(error)
+
+
+def test_empty_patient_id_in_csv(project: Project):
+    # line 4 of the CSV (the third data row) has a blank patient id
+    project.findings("pid,age,zone", "P-1,61,PZ", "P-2,70,TZ", ",55,AS", " ,40,PZ")
+    error = project.expect_failure(Reason.EMPTY_PATIENT_ID)
+    message = str(error)
+    assert error.where.recipe == RECIPE_NAME
+    assert error.where.file == "export/findings.csv"
+    assert error.where.row == 4
+    assert error.where.column == "pid"
+    assert "row 4" in message and "column 'pid'" in message and "export/findings.csv" in message
+    assert "2 row(s)" in message  # the whitespace-only id on line 5 is empty too
+
+
+def test_empty_patient_id_in_workbook(project: Project):
+    rows = [list(r) for r in LABS]
+    rows[2][0] = None  # spreadsheet row 3
+    project.labs(rows)
+    error = project.expect_failure(Reason.EMPTY_PATIENT_ID)
+    message = str(error)
+    assert error.where.file == "labs.xlsx"
+    assert error.where.sheet == "lab_values"
+    assert error.where.row == 3
+    assert error.where.column == "patient_id"
+    assert "row 3" in message and "sheet 'lab_values'" in message and RECIPE_NAME in message
+
+
+def test_empty_patient_id_row_counts_blank_rows_and_multirow_headers(tmp_path: Path):
+    """The reported row is the spreadsheet row, after a two-row header and a skipped blank row."""
+    sources, recipes = tmp_path / "sources", tmp_path / "recipes"
+    (sources / "demo").mkdir(parents=True)
+    (sources / "demo" / "t.csv").write_bytes(csv_text("Patient,Lab", "ID,Hb", "A,1", ",", "B,2", ",3"))
+    write_recipe(recipes, RECIPE_NAME, """
+        collection_id: demo
+        tables:
+          - batches:
+              - files: [t.csv]
+                header_rows: [1, 2]
+                patient_column: Patient_ID
+    """)
+    with pytest.raises(CurationError) as caught:
+        curate_in_process(recipes, sources, tmp_path / "out")
+    assert caught.value.reason is Reason.EMPTY_PATIENT_ID
+    assert caught.value.where.row == 6

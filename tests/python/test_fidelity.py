@@ -1,0 +1,192 @@
+"""Fidelity: the real prostatex tables reproduce IDC's published names, column order and types.
+
+The published facts are transcribed in ``fixtures/published_schemas.yml``. They are checked
+(a) in the curated seeds (CSV headers and the data_type entries of the seed properties), and
+(b) in a real ``dbt build`` on DuckDB, through information_schema.columns of idc_v<N>_clinical.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from _helpers import IDC_VERSION, REPO, curate_repo, snapshot
+
+BIN = Path(sys.executable).parent
+SCHEMA = f"idc_v{IDC_VERSION}_clinical"
+PUBLISHED = yaml.safe_load((Path(__file__).parent / "fixtures" / "published_schemas.yml").read_text())["tables"]
+PROSTATEX = ["prostatex_findings", "prostatex_images", "prostatex_ktrans", "prostatex_findings2",
+             "prostatex_images2"]
+METADATA = ["table_metadata", "column_metadata"]
+BONEMARROW = "bonemarrowwsi_pediatricleukemia_clinical"
+
+# DuckDB type ids -> BigQuery type names
+SCALARS = {"varchar": "STRING", "bigint": "INTEGER", "integer": "INTEGER", "hugeint": "INTEGER",
+           "double": "FLOAT", "float": "FLOAT", "boolean": "BOOLEAN", "date": "DATE",
+           "timestamp": "TIMESTAMP", "time": "TIME"}
+
+
+def published(table: str) -> list[tuple]:
+    """(name, type, mode, fields) per column, fields nested the same way (None for scalars)."""
+    def field(c: dict) -> tuple:
+        fields = tuple(field(f) for f in c["fields"]) if "fields" in c else None
+        return (c["name"], c["type"], c.get("mode", "NULLABLE"), fields)
+    return [field(c) for c in PUBLISHED[table]]
+
+
+def bigquery_type(t: duckdb.DuckDBPyType) -> tuple[str, str, tuple | None]:
+    """(type, mode, fields) BigQuery would give a DuckDB type: LIST -> REPEATED, STRUCT -> RECORD."""
+    if t.id == "list":
+        inner, mode, fields = bigquery_type(t.child)
+        assert mode != "REPEATED", f"BigQuery has no list of lists: {t}"
+        return inner, "REPEATED", fields
+    if t.id == "struct":
+        return "RECORD", "NULLABLE", tuple((name, *bigquery_type(child)) for name, child in t.children)
+    return SCALARS.get(t.id, t.id.upper()), "NULLABLE", None
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    database: Path
+    seeds: Path
+
+
+@pytest.fixture(scope="session")
+def dbt_build(tmp_path_factory, command_runs) -> Build:
+    """Curate the bundled sources into the repository's seeds/curated, then `dbt build` them
+    into a temporary DuckDB file. Runs once per session."""
+    tmp = tmp_path_factory.mktemp("dbt")
+    curated, _ = command_runs
+    if snapshot(REPO / "seeds" / "curated") != curated:  # another test curated in between
+        assert curate_repo() == curated
+    index = subprocess.run([str(BIN / "python"), "-m", "curation.index_path"], cwd=REPO,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "IDC_DUCKDB_PATH": str(tmp / "idc.duckdb"),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "IDC_INDEX_PARQUET": index, "DBT_TARGET": "duckdb",
+           "GX_ANALYTICS_ENABLED": "False"}
+    if (REPO / "data" / "dicom").is_dir():  # the imaging sources dbt build also reads (as `make build`)
+        dicom = subprocess.run([str(BIN / "curate"), "dicom", "data/dicom", "--out", str(tmp / "dicom")],
+                               cwd=REPO, env=env, capture_output=True, text=True)
+        assert dicom.returncode == 0, dicom.stderr[-3000:]
+        env["IDC_DICOM_PARQUET_DIR"] = str(tmp / "dicom")
+    result = subprocess.run(
+        [str(BIN / "dbt"), "build", "--full-refresh", "--vars", f"{{idc_version: {IDC_VERSION}}}",
+         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
+        cwd=REPO, env=env, capture_output=True, text=True,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, tmp / "idc.duckdb", REPO / "seeds" / "curated")
+
+
+@pytest.fixture(scope="session")
+def db(dbt_build: Build):
+    if not dbt_build.database.exists():
+        pytest.fail("dbt build made no database:\n" + dbt_build.output[-4000:])
+    with duckdb.connect(str(dbt_build.database), read_only=True) as con:
+        yield con
+
+
+def test_transcription_is_complete():
+    assert set(PUBLISHED) == set(PROSTATEX + METADATA)
+    for table in PROSTATEX:
+        assert [c[0] for c in published(table)][:2] == ["dicom_patient_id", "source_batch"]
+
+
+def test_dbt_build_succeeds(dbt_build: Build):
+    assert dbt_build.returncode == 0, dbt_build.output[-4000:]
+    assert "ERROR=0" in dbt_build.output
+
+
+# (a) the curated seeds -----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def seed_types(dbt_build: Build) -> dict[str, list[tuple[str, str]]]:
+    doc = yaml.safe_load((dbt_build.seeds / "clinical" / "_clinical__seeds.yml").read_text(encoding="utf-8"))
+    return {s["name"]: [(c["name"], c["data_type"]) for c in s["columns"]] for s in doc["seeds"]}
+
+
+def _header(path: Path) -> list[str]:
+    return next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("table", PROSTATEX)
+def test_seed_header_is_published_columns(dbt_build: Build, table: str):
+    assert _header(dbt_build.seeds / "clinical" / f"{table}.csv") == [c[0] for c in published(table)]
+
+
+@pytest.mark.parametrize("table", PROSTATEX)
+def test_seed_yaml_types_are_published_types(seed_types, table: str):
+    assert seed_types[table] == [(c[0], c[1]) for c in published(table)]
+
+
+@pytest.mark.parametrize(("seed", "table"), [("raw_table_metadata", "table_metadata"),
+                                            ("raw_column_metadata", "column_metadata")])
+def test_metadata_seed_header_is_published_columns(dbt_build: Build, seed: str, table: str):
+    assert _header(dbt_build.seeds / "metadata" / f"{seed}.csv") == [c[0] for c in published(table)]
+
+
+# (b) the built DuckDB database ---------------------------------------------------------------
+
+def _built_columns(db, table: str) -> list[tuple]:
+    rows = db.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position", [SCHEMA, table]
+    ).fetchall()
+    return [(name, *bigquery_type(db.type(data_type))) for name, data_type in rows]
+
+
+@pytest.mark.parametrize("table", PROSTATEX + METADATA)
+def test_built_table_matches_published_schema(db, table: str):
+    assert _built_columns(db, table) == published(table)
+
+
+@pytest.mark.parametrize(("table", "column"), [("table_metadata", "source_info"), ("column_metadata", "values")])
+def test_nested_field_names(db, table: str, column: str):
+    built = {c[0]: c for c in _built_columns(db, table)}[column]
+    want = {c[0]: c for c in published(table)}[column]
+    assert built[1:3] == ("RECORD", "REPEATED")
+    assert [f[0] for f in built[3]] == [f[0] for f in want[3]]
+    assert built == want
+
+
+@pytest.mark.parametrize("table", PROSTATEX)
+def test_column_metadata_records_published_types(db, table: str):
+    rows = db.execute(
+        f'select "column", data_type from {SCHEMA}.column_metadata where table_name = ?', [table]
+    ).fetchall()
+    assert sorted(rows) == sorted((c[0], c[1]) for c in published(table))
+
+
+def test_every_table_in_the_schema_is_documented(db):
+    tables = {r[0] for r in db.execute(
+        "select table_name from information_schema.tables where table_schema = ?", [SCHEMA]).fetchall()}
+    listed = {r[0] for r in db.execute(f"select table_name from {SCHEMA}.table_metadata").fetchall()}
+    assert set(PROSTATEX) | {BONEMARROW} <= listed
+    assert tables == listed | set(METADATA)
+
+
+def test_bonemarrow_has_all_257_patients(db):
+    rows, patients, nulls = db.execute(
+        f"select count(*), count(distinct dicom_patient_id), count(*) - count(dicom_patient_id) "
+        f"from {SCHEMA}.{BONEMARROW}").fetchone()
+    assert (rows, patients, nulls) == (257, 257, 0)
+
+
+def test_prostatex_patient_ids_are_dicom_patient_ids(db):
+    bad = db.execute(
+        f"select count(*) from {SCHEMA}.prostatex_findings "
+        "where not regexp_full_match(dicom_patient_id, 'ProstateX-[0-9]{4}') or dicom_patient_id != proxid"
+    ).fetchone()[0]
+    assert bad == 0
+    batches = db.execute(f"select distinct source_batch from {SCHEMA}.prostatex_findings order by 1").fetchall()
+    assert batches == [(0,), (1,)]

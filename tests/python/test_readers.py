@@ -1,0 +1,151 @@
+"""Readers (curation/readers.py): spreadsheet cells and CSV bytes to the texts the seeds use."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from _helpers import curate_in_process, write_recipe, write_xlsx
+from curation.errors import CurationError, Reason, Where
+from curation.readers import cell_text, read_csv, read_grid, read_workbook
+
+WHERE = Where(recipe="demo.yaml", file="data")
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> bytes:
+    rows = [
+        ["patient", "whole", "decimal", "date", "datetime", "flag", "text", "empty", "int"],
+        ["P1", 12.0, 3.25, dt.date(2012, 1, 3), dt.datetime(2012, 1, 3, 13, 45, 7), True, "NA", None, 7],
+        ["P2", -4.0, 0.1, dt.date(1999, 12, 31), dt.datetime(1999, 12, 31, 0, 0), False, " x ", None, 0],
+    ]
+    path = write_xlsx(tmp_path / "book.xlsx", {"first": [["other"]], "data": rows})
+    return path.read_bytes()
+
+
+def test_xlsx_cells_as_text(workbook: bytes):
+    grid = read_workbook(workbook, "data", WHERE)
+    assert grid.sheet_name == "data"
+    assert grid.rows[1] == ["P1", "12", "3.25", "2012-01-03", "2012-01-03 13:45:07", "TRUE", "NA", "", "7"]
+    assert grid.rows[2] == ["P2", "-4", "0.1", "1999-12-31", "1999-12-31", "FALSE", " x ", "", "0"]
+
+
+def test_xlsx_sheet_by_index(workbook: bytes):
+    assert read_workbook(workbook, 0, WHERE).rows == [["other"]]
+    assert read_workbook(workbook, 1, WHERE).sheet_name == "data"
+
+
+def test_xlsx_missing_sheet(workbook: bytes):
+    with pytest.raises(CurationError) as caught:
+        read_workbook(workbook, "Data", WHERE)
+    assert caught.value.reason is Reason.SHEET_MISSING
+    assert "'first'" in str(caught.value) and "'data'" in str(caught.value)
+
+
+def test_not_a_workbook_is_unreadable():
+    with pytest.raises(CurationError) as caught:
+        read_workbook(b"pid,age\n1,2\n", 0, WHERE)
+    assert caught.value.reason is Reason.UNREADABLE
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (12.0, "12"),
+        (-0.0, "0"),
+        (1e20, "100000000000000000000"),
+        (2.5, "2.5"),
+        (0.1, "0.1"),
+        (float("nan"), ""),
+        (True, "TRUE"),
+        (False, "FALSE"),
+        (42, "42"),
+        (dt.date(2020, 2, 29), "2020-02-29"),
+        (dt.datetime(2020, 2, 29), "2020-02-29"),
+        (dt.datetime(2020, 2, 29, 8, 5), "2020-02-29 08:05:00"),
+        (dt.time(8, 5), "08:05:00"),
+        ("  kept  ", "  kept  "),
+    ],
+)
+def test_cell_text(value, text):
+    assert cell_text(value) == text
+
+
+def test_xlsx_end_to_end_types(tmp_path: Path):
+    """Whole-number cells stay integers, booleans BOOLEAN and dates DATE in the seed (inferred mode)."""
+    write_xlsx(tmp_path / "sources" / "demo" / "labs.xlsx", {"labs": [
+        ["pid", "count", "flag", "seen"],
+        [101.0, 3.0, True, dt.date(2020, 1, 2)],
+        [102.0, 4.0, False, dt.date(2021, 3, 4)],
+    ]})
+    write_recipe(tmp_path / "recipes", "demo.yaml", """
+        collection_id: demo
+        type_mode: inferred
+        tables:
+          - batches: [{files: [labs.xlsx], sheet: labs, patient_column: pid}]
+    """)
+    curate_in_process(tmp_path / "recipes", tmp_path / "sources", tmp_path / "out")
+    text = (tmp_path / "out" / "clinical" / "demo_clinical.csv").read_text()
+    assert text.splitlines() == [
+        "dicom_patient_id,source_batch,pid,count,flag,seen",
+        "101,0,101,3,true,2020-01-02",
+        "102,0,102,4,false,2021-03-04",
+    ]
+
+
+# CSV ------------------------------------------------------------------------------------
+
+def test_csv_with_bom():
+    grid = read_csv("\ufeffProxID,Zone\r\nProstateX-0000,PZ\r\n".encode("utf-8"), ",", None, WHERE)
+    assert grid.rows == [["ProxID", "Zone"], ["ProstateX-0000", "PZ"]]
+    assert grid.sheet_name is None
+
+
+def test_csv_cp1252_is_detected():
+    data = "Patient;Größe;Notiz\nP1;1,80;caf\u00e9 \u2013 ok \u20ac\n".encode("cp1252")
+    grid = read_csv(data, ";", None, WHERE)
+    assert grid.rows == [["Patient", "Größe", "Notiz"], ["P1", "1,80", "café – ok €"]]
+
+
+def test_csv_latin1_fallback_for_bytes_cp1252_lacks():
+    data = b"pid,v\nP1,a\x81b\n"  # 0x81 is undefined in cp1252
+    assert read_csv(data, ",", None, WHERE).rows[1] == ["P1", "a\x81b"]
+
+
+def test_csv_utf8_is_preferred_over_cp1252():
+    data = "pid,name\nP1,Zoë\n".encode("utf-8")
+    assert read_csv(data, ",", None, WHERE).rows[1] == ["P1", "Zoë"]
+
+
+def test_csv_explicit_encoding_error_names_the_line():
+    data = b"pid,v\nP1,ok\nP2,caf\xe9\n"
+    with pytest.raises(CurationError) as caught:
+        read_csv(data, ",", "utf-8", WHERE)
+    assert caught.value.reason is Reason.UNREADABLE
+    assert caught.value.where.row == 3
+
+
+def test_csv_quoted_fields_and_tsv():
+    data = b'pid,pos\nP1,"1,2,3"\nP2,"say ""hi"""\n'
+    assert read_csv(data, ",", None, WHERE).rows[1:] == [["P1", "1,2,3"], ["P2", 'say "hi"']]
+    tsv = read_grid(b"pid\tv\nP1\t1,5\n", "tsv", sheet=0, delimiter=None, encoding=None, where=WHERE)
+    assert tsv.rows == [["pid", "v"], ["P1", "1,5"]]
+
+
+def test_cp1252_csv_end_to_end(tmp_path: Path):
+    (tmp_path / "sources" / "demo").mkdir(parents=True)
+    (tmp_path / "sources" / "demo" / "a.csv").write_bytes("\ufeffpid,Größe\nP1,caf\u00e9\n".encode("utf-8"))
+    (tmp_path / "sources" / "demo" / "b.csv").write_bytes("pid,Größe\nP2,na\u00efve\n".encode("cp1252"))
+    write_recipe(tmp_path / "recipes", "demo.yaml", """
+        collection_id: demo
+        tables:
+          - batches: [{files: [a.csv], patient_column: pid}, {files: [b.csv], patient_column: pid}]
+    """)
+    curate_in_process(tmp_path / "recipes", tmp_path / "sources", tmp_path / "out")
+    table = pd.read_csv(tmp_path / "out" / "clinical" / "demo_clinical.csv", dtype=str, encoding="utf-8")
+    assert list(table.columns) == ["dicom_patient_id", "source_batch", "pid", "gre"]
+    assert table["gre"].tolist() == ["café", "naïve"]
