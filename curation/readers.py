@@ -168,6 +168,11 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
                 f"(declare the file's real encoding, e.g. cp1252 or latin-1)",
                 where.with_(row=line),
             ) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for candidate in _CSV_ENCODINGS:
         try:
             return data.decode(candidate)

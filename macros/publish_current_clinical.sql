@@ -3,10 +3,11 @@
     newest release present in the warehouse: one view per relation of idc_v<N>_clinical
     (same names), and no view left for a table that the newest release lacks.
     Building an older release (var idc_version below the newest) leaves it as it is.
-    Called from on-run-end; set the var `publish_current: false` to skip it.
+    Called from on-run-end of build, run and seed (not compile or docs); set the var
+    `publish_current: false` to skip it.
 -#}
 {% macro publish_current_clinical() %}
-    {%- if not execute or not var('publish_current', true) -%}
+    {%- if not execute or not var('publish_current', true) or flags.WHICH not in ('build', 'run', 'seed') -%}
         {{ return('') }}
     {%- endif -%}
     {%- for result in results if result.status in ('error', 'fail', 'runtime error') -%}

@@ -149,3 +149,12 @@ def test_cp1252_csv_end_to_end(tmp_path: Path):
     table = pd.read_csv(tmp_path / "out" / "clinical" / "demo_clinical.csv", dtype=str, encoding="utf-8")
     assert list(table.columns) == ["dicom_patient_id", "source_batch", "pid", "gre"]
     assert table["gre"].tolist() == ["café", "naïve"]
+
+
+def test_utf16_csv_with_bom_is_detected(tmp_path):
+    """A UTF-16 CSV (with its byte-order mark) decodes instead of failing as ragged rows."""
+    from curation.errors import Where
+    from curation.readers import _decode
+
+    text = "pid,v\r\nP1,\u00e9\r\nP2,2\r\n"
+    assert _decode(text.encode("utf-16"), None, Where()) == text
