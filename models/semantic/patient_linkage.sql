@@ -1,8 +1,56 @@
 -- One row per (collection, patient) seen in the clinical tables or in IDC's index:
--- which clinical tables have rows for the patient, and what imaging the patient has.
+-- which clinical tables have rows for the patient, and what imaging the patient has
+-- (series per modality from IDC's index; segments and measurements from the imaging views).
 with clinical_patients as (
 
     select * from {{ ref('stg_clinical__patients') }}
+
+),
+
+instances as (
+
+    select distinct
+        sopinstanceuid as sop_instance_uid,
+        collection_id
+    from {{ ref('dicom_all') }}
+
+),
+
+segment_counts as (
+
+    select
+        instances.collection_id,
+        segmentations.patientid as dicom_patient_id,
+        count(*) as n_segments
+    from {{ ref('segmentations') }} as segmentations
+    inner join instances on segmentations.sopinstanceuid = instances.sop_instance_uid
+    group by instances.collection_id, segmentations.patientid
+
+),
+
+measurements as (
+
+    select
+        patientid as patient_id,
+        sopinstanceuid as sop_instance_uid
+    from {{ ref('quantitative_measurements') }}
+    union all
+    select
+        patientid as patient_id,
+        sopinstanceuid as sop_instance_uid
+    from {{ ref('qualitative_measurements') }}
+
+),
+
+measurement_counts as (
+
+    select
+        instances.collection_id,
+        measurements.patient_id as dicom_patient_id,
+        count(*) as n_measurements
+    from measurements
+    inner join instances on measurements.sop_instance_uid = instances.sop_instance_uid
+    group by instances.collection_id, measurements.patient_id
 
 ),
 
@@ -29,7 +77,7 @@ imaging as (
     select
         collection_id,
         dicom_patient_id,
-        sum(n_series) as n_series,
+        cast(sum(n_series) as {{ dbt.type_bigint() }}) as n_series,
         {{ example_values("modality || ':' || cast(n_series as " ~ dbt.type_string() ~ ")", 1000) }}
             as series_per_modality
     from patient_modalities
@@ -37,7 +85,7 @@ imaging as (
 
 ),
 
-final as (
+linked as (
 
     select  -- noqa: ST06
         coalesce(clinical.collection_id, imaging.collection_id) as collection_id,
@@ -53,6 +101,24 @@ final as (
         on
             clinical.collection_id = imaging.collection_id
             and clinical.dicom_patient_id = imaging.dicom_patient_id
+
+),
+
+final as (
+
+    select
+        linked.*,
+        coalesce(segment_counts.n_segments, 0) as n_segments,
+        coalesce(measurement_counts.n_measurements, 0) as n_measurements
+    from linked
+    left join segment_counts
+        on
+            linked.collection_id = segment_counts.collection_id
+            and linked.dicom_patient_id = segment_counts.dicom_patient_id
+    left join measurement_counts
+        on
+            linked.collection_id = measurement_counts.collection_id
+            and linked.dicom_patient_id = measurement_counts.dicom_patient_id
 
 )
 
