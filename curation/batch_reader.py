@@ -128,13 +128,25 @@ def _apply_patient_rule(steps, raw_ids: pd.Series, tcia_name: str | None, row_nu
     return pd.Series(out, dtype=object)
 
 
-def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
-    recipe = loaded.recipe
+@dataclass
+class _Rows:
+    """Which data rows of a batch are kept, and why the others are not."""
+
+    start: int  # 0-based index of the first data row (after the header and its skips)
+    rows_read: int
+    data: list[pa.Array]  # each column's cells from ``start`` on
+    blanks: list[np.ndarray]  # per column: which of those cells are blank
+    keep: np.ndarray
+    skipped: Counter
+
+
+def _open(loaded: LoadedRecipe, table: Table, number: int):
+    """The batch's grid (transposed when pivoted), its source and where it is."""
     batch: Batch = table.batches[number]
-    where = Where(recipe=loaded.name, table=recipe.table_name(table), batch=number, file=batch.data_file)
+    where = Where(recipe=loaded.name, table=loaded.recipe.table_name(table), batch=number,
+                  file=batch.data_file)
     source = open_chain(loaded.source_root, batch.files, where)
-    is_workbook = batch.file_format not in ("csv", "tsv")
-    if is_workbook:
+    if batch.file_format not in ("csv", "tsv"):
         where = where.with_(sheet=batch.sheet)
     grid = read_grid(source.data, batch.file_format, sheet=batch.sheet, delimiter=batch.delimiter,
                      encoding=batch.encoding, where=where, quotechar=batch.quotechar,
@@ -145,24 +157,21 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     if batch.pivot:
         columns = _transpose(columns) if columns else []
         n_rows = len(grid.columns)
-    last_header = batch.header_rows[-1]
-    if last_header > n_rows:
+    if batch.header_rows[-1] > n_rows:
         what = "sheet column" if batch.pivot else "row"
         raise CurationError(
             Reason.HEADER_OUT_OF_RANGE,
-            f"header row {last_header} is past the last {what} ({n_rows})",
-            where.with_(row=last_header),
+            f"header row {batch.header_rows[-1]} is past the last {what} ({n_rows})",
+            where.with_(row=batch.header_rows[-1]),
         )
+    return source, grid, columns, n_rows, where
 
-    header = _header_cells(columns, batch.header_rows)
-    fill_merged(header, grid.merged, batch.header_rows, batch.pivot)
-    _carry_right(header, len(batch.header_rows) - 1)
-    joined = [join_header_cells(cells) for cells in header]
-    normalized = [normalize_header(j) for j in joined]
 
-    # The data region: every row after the header is read, then kept or skipped for a reason.
+def _select_rows(batch: Batch, columns: list[pa.Array], n_rows: int, joined: list[str],
+                 normalized: list[str], where: Where) -> _Rows:
+    """Every row after the header is read, then kept or skipped for a reason."""
+    last_header = batch.header_rows[-1]
     start = min(last_header + batch.skip_rows_after_header, n_rows)
-    rows_read = n_rows - last_header
     skipped: Counter = Counter()
     if start > last_header:
         skipped[SkipReason.AFTER_HEADER.value] += start - last_header
@@ -184,38 +193,43 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     if dropped_blank.any():
         skipped[SkipReason.BLANK.value] += int(dropped_blank.sum())
         keep &= ~blank_row
-
     if batch.row_filter is not None:
         position = find_column(batch.row_filter.column, joined, normalized, "row_filter", where)
         matches = pc.is_in(pc.utf8_trim_whitespace(data[position]),
                            value_set=pa.array(sorted(batch.row_filter.values), type=pa.large_string()))
         matches = matches.to_numpy(zero_copy_only=False)
-        filtered = keep & ~matches
-        skipped[SkipReason.FILTERED.value] += int(filtered.sum())
+        skipped[SkipReason.FILTERED.value] += int((keep & ~matches).sum())
         keep &= matches
+    return _Rows(start, n_rows - last_header, data, blanks, keep, skipped)
 
-    warnings: list[Warning_] = []
-    patient_position = find_column(batch.patient_column, joined, normalized, "patient", where)
-    blank_patient = keep & blanks[patient_position] if blanks else keep
-    if blank_patient.any():
-        count = int(blank_patient.sum())
-        first_row = start + int(np.argmax(blank_patient)) + 1
-        if batch.blank_patient_ids == "error":
-            raise CurationError(
-                Reason.EMPTY_PATIENT_ID,
-                f"{count} row(s) have an empty patient id; the first is row {first_row} "
-                "(set blank_patient_ids: skip to drop such rows with a warning)",
-                where.with_(row=first_row, column=batch.patient_column),
-            )
-        skipped[SkipReason.BLANK_PATIENT.value] += count
-        keep &= ~blank_patient
-        warnings.append(Warning_(
-            "blank_patient_id",
-            f"{count} row(s) with data have a blank patient id and are not written; the first is row {first_row}",
+
+def _drop_blank_patients(batch: Batch, rows: _Rows, patient_position: int, where: Where,
+                         warnings: list[Warning_]) -> None:
+    """Rows with data but a blank patient id: an error, or skipped with a warning."""
+    blank_patient = rows.keep & rows.blanks[patient_position] if rows.blanks else rows.keep
+    if not blank_patient.any():
+        return
+    count = int(blank_patient.sum())
+    first_row = rows.start + int(np.argmax(blank_patient)) + 1
+    if batch.blank_patient_ids == "error":
+        raise CurationError(
+            Reason.EMPTY_PATIENT_ID,
+            f"{count} row(s) have an empty patient id; the first is row {first_row} "
+            "(set blank_patient_ids: skip to drop such rows with a warning)",
             where.with_(row=first_row, column=batch.patient_column),
-        ))
+        )
+    rows.skipped[SkipReason.BLANK_PATIENT.value] += count
+    rows.keep &= ~blank_patient
+    warnings.append(Warning_(
+        "blank_patient_id",
+        f"{count} row(s) with data have a blank patient id and are not written; the first is row {first_row}",
+        where.with_(row=first_row, column=batch.patient_column),
+    ))
 
-    # Columns: declared skips, then columns with neither a header nor a kept value.
+
+def _select_columns(batch: Batch, joined: list[str], normalized: list[str], rows: _Rows,
+                    patient_position: int, where: Where, warnings: list[Warning_]):
+    """Declared skips, then columns with neither a header nor a kept value; unique names."""
     skip_positions = {find_column(c, joined, normalized, "skip_columns", where) for c in batch.skip_columns}
     if patient_position in skip_positions:
         raise CurationError(Reason.RECIPE_INVALID, "the patient column is listed in skip_columns",
@@ -226,7 +240,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         if position in skip_positions:
             dropped["skip_columns"] += 1
             continue
-        if not name and not (keep & ~blanks[position]).any():
+        if not name and not (rows.keep & ~rows.blanks[position]).any():
             dropped["no header and no values"] += 1
             continue
         if not name:
@@ -242,23 +256,43 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     for old, new in renamed:
         warnings.append(Warning_("duplicate_name", f"two headers normalize to {old!r}: one renamed {new!r}",
                                  where.with_(column=new)))
-    patient_name = unique[keep_positions.index(patient_position)]
+    return unique, keep_positions, dropped
 
-    mask = None if keep.all() else pa.array(keep)
+
+def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
+    """One batch: grid -> header -> kept rows -> kept columns -> patient ids, with an account."""
+    batch: Batch = table.batches[number]
+    source, grid, columns, n_rows, where = _open(loaded, table, number)
+    header = _header_cells(columns, batch.header_rows)
+    fill_merged(header, grid.merged, batch.header_rows, batch.pivot)
+    _carry_right(header, len(batch.header_rows) - 1)
+    joined = [join_header_cells(cells) for cells in header]
+    normalized = [normalize_header(j) for j in joined]
+
+    rows = _select_rows(batch, columns, n_rows, joined, normalized, where)
+    warnings: list[Warning_] = []
+    patient_position = find_column(batch.patient_column, joined, normalized, "patient", where)
+    _drop_blank_patients(batch, rows, patient_position, where, warnings)
+    unique, keep_positions, dropped = _select_columns(
+        batch, joined, normalized, rows, patient_position, where, warnings)
+
+    mask = None if rows.keep.all() else pa.array(rows.keep)
     columns_out = [
         SourceColumn(
             name=n,
             header_cells=[c for c in header[p] if c.strip()],
             number=p,
-            values=pd.Series(data[p] if mask is None else data[p].filter(mask), dtype="str"),
+            values=pd.Series(rows.data[p] if mask is None else rows.data[p].filter(mask), dtype="str"),
         )
         for n, p in zip(unique, keep_positions)
     ]
-    raw_ids = columns_out[keep_positions.index(patient_position)].values.str.strip()
+    patient_index = keep_positions.index(patient_position)
+    raw_ids = columns_out[patient_index].values.str.strip()
     steps = batch.patient_id if batch.patient_id is not None else table.patient_id
-    ids = _apply_patient_rule(steps, raw_ids, recipe.tcia_name, start + np.flatnonzero(keep) + 1,
+    ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name,
+                              rows.start + np.flatnonzero(rows.keep) + 1,
                               where.with_(column=batch.patient_column))
-    if not keep.any():
+    if not rows.keep.any():
         warnings.append(Warning_("empty_batch", "the batch has no data rows: nothing is written from it", where))
     return BatchData(
         number=number,
@@ -266,10 +300,10 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         sheet_name=grid.sheet_name,
         downloaded_md5=source.downloaded_md5,
         columns=columns_out,
-        patient_column=patient_name,
+        patient_column=unique[patient_index],
         patient_ids=ids.reset_index(drop=True),
-        rows_read=rows_read,
-        rows_skipped=skipped,
+        rows_read=rows.rows_read,
+        rows_skipped=rows.skipped,
         source_columns=len(columns),
         columns_dropped=dropped,
         warnings=warnings,
