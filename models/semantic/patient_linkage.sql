@@ -72,16 +72,32 @@ clinical as (
 
 ),
 
-imaging as (
+modalities as (
 
     select
         collection_id,
         dicom_patient_id,
-        cast(sum(n_series) as {{ dbt.type_bigint() }}) as n_series,
         {{ example_values("modality || ':' || cast(n_series as " ~ dbt.type_string() ~ ")", 1000) }}
             as series_per_modality
     from patient_modalities
     group by collection_id, dicom_patient_id
+
+),
+
+imaging as (
+
+    -- count(distinct ...) is BIGINT on DuckDB and INT64 on BigQuery (a sum would be HUGEINT)
+    select
+        series.collection_id,
+        series.patient_id as dicom_patient_id,
+        modalities.series_per_modality,
+        count(distinct series.series_instance_uid) as n_series
+    from {{ ref('stg_idc_index__series') }} as series
+    inner join modalities
+        on
+            series.collection_id = modalities.collection_id
+            and series.patient_id = modalities.dicom_patient_id
+    group by series.collection_id, series.patient_id, modalities.series_per_modality
 
 ),
 
