@@ -101,8 +101,10 @@ def _floats_arrow(array: np.ndarray) -> pa.Array:
     """Texts of finite float64 values as ``cell_text`` writes them, with Arrow kernels.
 
     Whole values below 2**63 print as integers; other values print as Python's ``repr``:
-    Arrow's shortest round-trip text is the same digits when it is positional and Python
-    would not use an exponent (1e-4 <= |v| < 1e16); the few others go through ``repr``.
+    Arrow's shortest round-trip text is the same digits when both are positional. Python uses
+    an exponent only outside 1e-4 <= |v| < 1e16, while Arrow may use one inside it (e.g.
+    1.00000000005e+10): every value that either would write with an exponent goes through
+    ``repr``.
     """
     values = pa.array(array, type=pa.float64())
     magnitude = np.abs(array)
@@ -111,7 +113,8 @@ def _floats_arrow(array: np.ndarray) -> pa.Array:
     if whole.all():
         return ints
     texts = pc.cast(pc.cast(values, pa.string()), _STRING)
-    odd = ~whole & ((magnitude < 1e-4) | (magnitude >= 1e16))  # whole values past int64 included
+    arrow_exponent = pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
+    odd = ~whole & ((magnitude < 1e-4) | (magnitude >= 1e16) | arrow_exponent)  # incl. whole past int64
     if odd.any():
         patched = np.array(texts.to_pylist(), dtype=object)
         patched[odd] = [cell_text(v) for v in array[odd].tolist()]

@@ -156,3 +156,10 @@ def test_arrow_grid_rows_round_trip():
     grid = Grid.from_rows([["a", "b"], ["c"]], None)
     assert grid.rows == [["a", "b"], ["c", ""]]
     assert all(isinstance(c, pa.Array) for c in grid.columns)
+
+
+def test_large_decimal_is_positional_as_repr():
+    """Found by the property test above: Arrow wrote 10000000000.5 as 1.00000000005e+10."""
+    values = (10000000000.5, 123456789012.25, "", 0.5)
+    assert column_arrow(values).to_pylist() == [cell_text(v) for v in values]
+    assert column_arrow(values).to_pylist()[0] == "10000000000.5"
