@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 import subprocess
 import sys
 import textwrap
-import zipfile
 from pathlib import Path
 
-import openpyxl
 import typer.main
 from typer.testing import CliRunner
 
 from curation.cli import app
+from engine_fixtures import xlsx
+from engine_fixtures import zipped as zip_bytes
 from curation.metadata import Release
 from curation.pipeline import run
 
@@ -70,23 +69,9 @@ def write_recipe(folder: Path, name: str, text: str) -> Path:
 
 def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
     """A workbook with one sheet per entry, rows written as given (None = empty cell)."""
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    path.write_bytes(xlsx(sheets))
     return path
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def write_zip(path: Path, members: dict[str, bytes]) -> Path:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
-import textwrap
-import zipfile
 from pathlib import Path
 
 import openpyxl
+
+from _helpers import write_recipe, zip_bytes  # noqa: F401  (re-exported to the dictionary tests)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -107,21 +107,6 @@ def write_xls(path: Path) -> Path:  # pragma: no cover - how the committed .xls 
                 if value is not None:
                     sheet.write(r, c, value)
     book.save(str(path))
-    return path
-
-
-def zip_bytes(members: dict[str, str | bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-def write_recipe(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     return path
 
 
