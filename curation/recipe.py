@@ -25,6 +25,8 @@ from curation.patient_ids import PatientIdStep
 
 FileFormat = Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls"]
 TypeMode = Literal["idc", "inferred"]
+IdcPath = Literal["conventional", "acrin"]
+ColumnType = Literal["INTEGER", "FLOAT", "BOOLEAN", "DATE", "STRING"]
 
 _SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",
@@ -72,6 +74,10 @@ class Batch(LayoutOptions):
     engine: Literal["auto", "calamine", "openpyxl"] = Field(
         "auto", description="workbook reader; 'auto' is calamine, with openpyxl when calamine cannot open it"
     )
+    idc_cast_column: str | int | None = Field(
+        None, description="type_mode idc, conventional path: the column IDC casts to an integer-or-text "
+                          "before typing (its patientIdRow), so it is published STRING: header, curated "
+                          "name or 1-based position; default the first kept column")
 
     @field_validator("delimiter", "quotechar")
     @classmethod
@@ -105,7 +111,18 @@ class Table(_Strict):
     """One clinical table, built from one or more batches."""
 
     name: str = Field("clinical", description="table name suffix: <collection_id>_<name>")
+    published_name: str | None = Field(
+        None, description="the whole table name, without the collection prefix (IDC's analysis-result "
+                          "tables, shared by several collections)")
     description: str = "clinical data"
+    idc_path: IdcPath = Field(
+        "conventional", description="type_mode idc: which of IDC's code paths typed the table "
+                                    "(conventional pandas reading, or the ACRIN form path: CSV autodetect)")
+    column_types: dict[str, ColumnType] = Field(
+        default_factory=dict, description="curated column name -> type, overriding the type mode "
+                                          "(every value must fit: a value is never altered)")
+    image_collections: list[str] | None = Field(
+        None, description="collections whose images the patient ids must name (default: the recipe's)")
     patient_id: list[PatientIdStep] = Field(
         default_factory=list, description="steps turning the patient value into dicom_patient_id"
     )
@@ -139,11 +156,11 @@ class Table(_Strict):
             raw["batches"] = expanded
         return raw
 
-    @field_validator("name")
+    @field_validator("name", "published_name")
     @classmethod
-    def _name_chars(cls, name: str) -> str:
-        if not re.fullmatch(r"[A-Za-z0-9_]+", name):
-            raise ValueError("a table name suffix holds only letters, digits and '_'")
+    def _name_chars(cls, name: str | None) -> str | None:
+        if name is not None and not re.fullmatch(r"[A-Za-z0-9_]+", name):
+            raise ValueError("a table name holds only letters, digits and '_'")
         return name
 
 
@@ -189,7 +206,7 @@ class Recipe(_Strict):
         return self
 
     def table_name(self, table: Table) -> str:
-        return f"{self.collection_id}_{table.name}"
+        return table.published_name or f"{self.collection_id}_{table.name}"
 
 
 class LoadedRecipe(BaseModel):

@@ -89,7 +89,8 @@ def expand_forms(raw):
     forms = raw.pop("forms")
     if not isinstance(forms, dict):
         raise ValueError("forms is a mapping: dictionary, codes, batches (and patient_id, description)")
-    unknown = set(forms) - {"dictionary", "codes", "batches", "patient_id", "description"}
+    passed = ("patient_id", "description", "idc_path", "column_types")
+    unknown = set(forms) - {"dictionary", "codes", "batches", *passed}
     if unknown:
         raise ValueError(f"forms: unknown key(s) {sorted(unknown)}")
     codes, batches, dictionary = forms.get("codes"), forms.get("batches"), forms.get("dictionary")
@@ -105,7 +106,7 @@ def expand_forms(raw):
             "batches": [_substitute(b, code) for b in batches],
             "dictionary": {**dictionary, "form": code},
         }
-        for key in ("patient_id", "description"):
+        for key in passed:
             if key in forms:
                 table[key] = forms[key]
         tables.append(table)
