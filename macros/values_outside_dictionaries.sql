@@ -44,7 +44,7 @@ with outside as (
         cast(null as {{ dbt.type_string() }}) as table_name,
         cast(null as {{ dbt.type_string() }}) as column_name,
         cast(null as {{ dbt.type_string() }}) as value,
-        cast(null as {{ dbt.type_bigint() }}) as n_rows
+        cast(null as {{ dbt.type_int() }}) as n_rows
     from {{ ref('stg_clinical__tables') }}
     where false
     {%- endfor %}

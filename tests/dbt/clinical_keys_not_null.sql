@@ -17,7 +17,7 @@ with null_keys as (
     from {{ table.relation }}
     where {{ adapter.quote(key) }} is null
         {%- else %}
-        cast(null as {{ dbt.type_bigint() }}) as n_rows
+        cast(null as {{ dbt.type_int() }}) as n_rows
         {%- endif %}
     {% if not (outer_loop.last and loop.last) %}union all{% endif %}
     {%- endfor %}
@@ -26,7 +26,7 @@ with null_keys as (
     select
         cast(null as {{ dbt.type_string() }}) as table_name,
         cast(null as {{ dbt.type_string() }}) as column_name,
-        cast(null as {{ dbt.type_bigint() }}) as n_rows
+        cast(null as {{ dbt.type_int() }}) as n_rows
     from {{ ref('stg_clinical__tables') }}
     where false
     {%- endfor %}
