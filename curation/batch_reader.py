@@ -50,6 +50,8 @@ class BatchData:
     columns: list[SourceColumn]
     patient_column: str
     patient_ids: pd.Series
+    row_numbers: np.ndarray  # 1-based sheet row (sheet column, when pivoted) of each kept row
+    cast_column: str  # the column IDC casts to integer-or-text (curation.column_types)
     rows_read: int
     rows_skipped: Counter
     source_columns: int
@@ -259,6 +261,20 @@ def _select_columns(batch: Batch, joined: list[str], normalized: list[str], rows
     return unique, keep_positions, dropped
 
 
+def _cast_column(batch: Batch, joined: list[str], normalized: list[str], keep_positions: list[int],
+                 names: list[str], where: Where) -> str:
+    """Curated name of the column IDC casts to integer-or-text: ``idc_cast_column``, or the
+    first kept column."""
+    if batch.idc_cast_column is None:
+        return names[0]
+    position = find_column(batch.idc_cast_column, joined, normalized, "idc_cast_column", where)
+    if position not in keep_positions:
+        raise CurationError(Reason.RECIPE_INVALID, "idc_cast_column names a column that is not kept "
+                            "(skip_columns, or neither header nor values)",
+                            where.with_(column=batch.idc_cast_column))
+    return names[keep_positions.index(position)]
+
+
 def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     """One batch: grid -> header -> kept rows -> kept columns -> patient ids, with an account."""
     batch: Batch = table.batches[number]
@@ -289,9 +305,10 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     patient_index = keep_positions.index(patient_position)
     raw_ids = columns_out[patient_index].values.str.strip()
     steps = batch.patient_id if batch.patient_id is not None else table.patient_id
-    ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name,
-                              rows.start + np.flatnonzero(rows.keep) + 1,
+    row_numbers = rows.start + np.flatnonzero(rows.keep) + 1
+    ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name, row_numbers,
                               where.with_(column=batch.patient_column))
+    cast_column = _cast_column(batch, joined, normalized, keep_positions, unique, where)
     if not rows.keep.any():
         warnings.append(Warning_("empty_batch", "the batch has no data rows: nothing is written from it", where))
     return BatchData(
@@ -302,6 +319,8 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         columns=columns_out,
         patient_column=unique[patient_index],
         patient_ids=ids.reset_index(drop=True),
+        row_numbers=row_numbers,
+        cast_column=cast_column,
         rows_read=rows.rows_read,
         rows_skipped=rows.skipped,
         source_columns=len(columns),
