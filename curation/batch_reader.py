@@ -39,6 +39,8 @@ class SourceColumn:
     header_cells: list[str]
     number: int  # 0-based position in the source sheet (its row, for a pivoted sheet)
     values: pd.Series
+    # the cells IDC's pandas reading types the column by (``pandas_rows``); None: ``values``
+    pandas_cells: pd.Series | None = None
 
 
 @dataclass
@@ -261,6 +263,23 @@ def _select_columns(batch: Batch, joined: list[str], normalized: list[str], rows
     return unique, keep_positions, dropped
 
 
+def pandas_rows(batch: Batch, columns: list[pa.Array], n_rows: int) -> np.ndarray | None:
+    """The rows whose cells type a column in IDC's conventional reading (None: the kept rows).
+
+    IDC reads the whole sheet or file with pandas, its first row as the header, and types the
+    columns then: rows it removes afterwards (lower header rows, ``skipRows``, rows past
+    ``maxRow``) still count. pandas leaves out trailing empty rows of a workbook and empty
+    lines of a CSV. Pivoted sheets are typed after turning: their kept rows.
+    """
+    if batch.pivot or n_rows < 2:
+        return None
+    blank_row = np.logical_and.reduce([_blank(col) for col in columns]) if columns else np.ones(n_rows, bool)
+    rows = ~blank_row if batch.file_format in ("csv", "tsv") else np.arange(n_rows) <= (
+        np.flatnonzero(~blank_row).max(initial=0))
+    rows[0] = False
+    return rows
+
+
 def _cast_column(batch: Batch, joined: list[str], normalized: list[str], keep_positions: list[int],
                  names: list[str], where: Where) -> str:
     """Curated name of the column IDC casts to integer-or-text: ``idc_cast_column``, or the
@@ -293,12 +312,16 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         batch, joined, normalized, rows, patient_position, where, warnings)
 
     mask = None if rows.keep.all() else pa.array(rows.keep)
+    conventional = loaded.recipe.type_mode == "idc" and table.idc_path == "conventional"
+    typed_rows = pandas_rows(batch, columns, n_rows) if conventional else None
+    typed_mask = None if typed_rows is None else pa.array(typed_rows)
     columns_out = [
         SourceColumn(
             name=n,
             header_cells=[c for c in header[p] if c.strip()],
             number=p,
             values=pd.Series(rows.data[p] if mask is None else rows.data[p].filter(mask), dtype="str"),
+            pandas_cells=None if typed_mask is None else pd.Series(columns[p].filter(typed_mask), dtype="str"),
         )
         for n, p in zip(unique, keep_positions)
     ]

@@ -412,3 +412,48 @@ def test_the_inferred_type_is_one_every_value_fits(texts):
     sql_type = typed("inferred", texts)
     assert sql_type in SQL_TYPES
     assert misfit(series(*texts), sql_type) is None
+
+
+# idc mode, conventional path: rows removed after IDC's reading still type the column -------
+
+def test_idc_rows_removed_after_reading_still_count(tmp_path: Path):
+    """IDC types the whole sheet read with its first row as the header: a lower header row,
+    skip_rows and rows past last_data_row still vote (spie_aapm_lung_ct_challenge: notes
+    past maxRow make nodule_number STRING), trailing empty rows of a workbook do not."""
+    from engine_fixtures import xlsx
+
+    rows = [["group", "", ""], ["pid", "n", "m"], ["P1", 1, 5], ["P2", 2, 6], ["P3", 3, 7],
+            ["*a note", None, 8], [None, None, None]]
+    files = {"a.xlsx": xlsx({"s": rows})}
+
+    def typed_as(mode: str, option: str) -> dict:
+        recipe = f"""
+            collection_id: demo
+            type_mode: {mode}
+            tables:
+              - batches:
+                  - {{files: [a.xlsx], patient_column: pid, header_rows: [2]{option}}}
+        """
+        types, _ = _types_and_rows(tmp_path / f"{mode}{len(option)}", recipe, files)
+        return types
+
+    # the header row 2 is a data row to pandas (text): every column is text to IDC
+    assert typed_as("idc", ", last_data_row: 5") == {
+        "dicom_patient_id": "STRING", "source_batch": "INTEGER", "pid": "STRING", "n": "STRING", "m": "STRING"}
+    assert typed_as("inferred", ", last_data_row: 5")["n"] == "INTEGER"
+
+
+def test_idc_rows_past_last_data_row_count_but_trailing_empty_rows_do_not(tmp_path: Path):
+    from engine_fixtures import xlsx
+
+    rows = [["pid", "n", "m", "k"], ["P1", 1, 5, 1.5], ["P2", 2, 6, 2.5], ["*note", None, 7, None],
+            [None, None, None, None], [None, None, None, None]]
+    recipe = """
+        collection_id: demo
+        tables:
+          - batches:
+              - {files: [a.xlsx], patient_column: pid, last_data_row: 3, idc_cast_column: k}
+    """
+    types, frame = _types_and_rows(tmp_path, recipe, {"a.xlsx": xlsx({"s": rows})})
+    assert (types["n"], types["m"]) == ("STRING", "INTEGER")  # n's blank cell in the note row is text
+    assert frame["n"].tolist() == ["1", "2"]
