@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation.column_types import BatchProfile, profile
 from curation.errors import CurationError, Reason, Where
 from curation.layout import SkipReason, data_end, fill_merged
 from curation.naming import (
@@ -39,8 +40,9 @@ class SourceColumn:
     header_cells: list[str]
     number: int  # 0-based position in the source sheet (its row, for a pivoted sheet)
     values: pd.Series
-    # the cells IDC's pandas reading types the column by (``pandas_rows``); None: ``values``
-    pandas_cells: pd.Series | None = None
+    # the column's profile over the rows IDC's pandas reading types it by (``pandas_rows``);
+    # None: profile ``values``
+    pandas_profile: BatchProfile | None = None
 
 
 @dataclass
@@ -321,7 +323,8 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
             header_cells=[c for c in header[p] if c.strip()],
             number=p,
             values=pd.Series(rows.data[p] if mask is None else rows.data[p].filter(mask), dtype="str"),
-            pandas_cells=None if typed_mask is None else pd.Series(columns[p].filter(typed_mask), dtype="str"),
+            pandas_profile=None if typed_mask is None else profile(pd.Series(columns[p].filter(typed_mask),
+                                                                             dtype="str")),
         )
         for n, p in zip(unique, keep_positions)
     ]

@@ -70,7 +70,7 @@ def _stack(name: str, batches: list[BatchData]) -> tuple[pd.Series, list, list[P
             parts.append(pd.Series([""] * len(batch.patient_ids), dtype="str"))
             continue
         parts.append(match.values)
-        profiles.append(profile(match.values if match.pandas_cells is None else match.pandas_cells))
+        profiles.append(profile(match.values) if match.pandas_profile is None else match.pandas_profile)
         provenance.append(Provenance(batch.number, batch.data_file, batch.sheet_name,
                                      tuple(match.header_cells), match.number))
     return pd.concat(parts, ignore_index=True), profiles, provenance
