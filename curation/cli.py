@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
+from curation.patient_check import curate_summary
 from curation.pipeline import run
 from curation.recipe import load_recipes
 from curation.release_diff import diff_releases
@@ -94,6 +95,8 @@ def main(
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(_summary(report))
+    for line in curate_summary(out, idc_version):
+        console.print(escape(line), highlight=False)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     console.print(f"seeds written to {out}")
