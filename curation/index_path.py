@@ -5,8 +5,8 @@ major version is the IDC release it indexes (22.1.5 indexes IDC v22); pyproject 
 of the default release. ``IDC_INDEX_PARQUET`` (with ``IDC_INDEX_VERSION``) points elsewhere,
 as the dbt source does.
 
-``python -m curation.index_path`` prints the path (the Makefile passes it to dbt);
-``--version`` prints the version instead.
+``python -m curation.index_path`` prints the path of that index (the Makefile passes it to
+dbt); ``--version`` prints its version instead.
 """
 
 from __future__ import annotations
@@ -54,5 +54,7 @@ def _packaged() -> SeriesIndex:
 
 
 if __name__ == "__main__":
-    index = _packaged()
-    print(index.version if "--version" in sys.argv[1:] else index.path)
+    found = series_index()
+    if found is None:
+        sys.exit("no IDC series index: pip install idc-index-data, or set IDC_INDEX_PARQUET")
+    print(found.version if "--version" in sys.argv[1:] else found.path)
