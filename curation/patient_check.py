@@ -29,11 +29,16 @@ CLOSEST = 3  # closest index ids shown per unmatched id
 WIDTH = 80
 TEST = "patients_have_images"
 
+_LOAD_SQL = """
+create or replace temp table index_patients as
+select distinct collection_id, PatientID as id
+from read_parquet($index)
+where list_contains($collections, collection_id) and PatientID is not null
+"""
+
 _UNMATCHED_SQL = """
 with imaged as (
-    select distinct PatientID as id
-    from read_parquet($index)
-    where collection_id in (select unnest($collections::varchar[])) and PatientID is not null
+    select distinct id from index_patients where list_contains($collections, collection_id)
 ),
 clinical as (
     select distinct id from (select unnest($ids::varchar[]) as id) where id is not null
@@ -44,15 +49,19 @@ unmatched as (
 explained as (
     select id from unmatched order by id limit $explain
 ),
-ranked as (
+distances as (
     select
         explained.id,
         imaged.id as index_id,
-        row_number() over (partition by explained.id order by distance, imaged.id) as rank_
-    from explained cross join imaged,
-        lateral (select levenshtein(lower(explained.id), lower(imaged.id)) as distance)
-    where 3 * distance <= greatest(length(explained.id), length(imaged.id))
-        or contains(lower(explained.id), lower(imaged.id)) or contains(lower(imaged.id), lower(explained.id))
+        levenshtein(lower(explained.id), lower(imaged.id)) as distance,
+        contains(lower(explained.id), lower(imaged.id))
+            or contains(lower(imaged.id), lower(explained.id)) as contained
+    from explained cross join imaged
+),
+ranked as (
+    select id, index_id, row_number() over (partition by id order by distance, index_id) as rank_
+    from distances
+    where contained or 3 * distance <= greatest(length(id), length(index_id))
 )
 select
     unmatched.id,
@@ -64,6 +73,35 @@ order by unmatched.id
 """
 
 
+class _Index:
+    """The patients of some collections of an index Parquet, read once into DuckDB."""
+
+    def __init__(self, index_path: Path | str, collection_ids: Iterable[str]) -> None:
+        self.con = duckdb.connect()
+        self.con.execute(_LOAD_SQL, {"index": str(index_path), "collections": sorted(set(collection_ids))})
+
+    def __enter__(self) -> "_Index":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.con.close()
+
+    def unmatched(self, collection_ids: list[str], ids: Iterable[str], explain: int | None,
+                  closest: int) -> list[tuple[str, list[str]]]:
+        rows = self.con.execute(_UNMATCHED_SQL, {
+            "collections": list(collection_ids), "ids": [i for i in ids if i is not None],
+            "explain": explain if explain is not None else 2**62, "closest": closest,
+        }).fetchall()
+        return [(patient, list(near)) for patient, near in rows]
+
+    def indexed(self, collection_ids: list[str]) -> set[str]:
+        """Those of ``collection_ids`` that have at least one series in the index."""
+        rows = self.con.execute("select distinct collection_id from index_patients "
+                                "where list_contains($collections, collection_id)",
+                                {"collections": list(collection_ids)}).fetchall()
+        return {r[0] for r in rows}
+
+
 def unmatched_ids(collection_ids: list[str], ids: Iterable[str], index_path: Path | str, *,
                   explain: int | None = EXPLAINED, closest: int = CLOSEST) -> list[tuple[str, list[str]]]:
     """The distinct ``ids`` (None skipped) that are no PatientID of ``collection_ids`` in the
@@ -72,24 +110,8 @@ def unmatched_ids(collection_ids: list[str], ids: Iterable[str], index_path: Pat
     and for an id close to none."""
     if not collection_ids:
         raise ValueError("unmatched_ids needs at least one collection id")
-    with duckdb.connect() as con:
-        rows = con.execute(_UNMATCHED_SQL, {
-            "index": str(index_path), "collections": list(collection_ids),
-            "ids": [i for i in ids if i is not None],
-            "explain": explain if explain is not None else 2**62, "closest": closest,
-        }).fetchall()
-    return [(patient, list(near)) for patient, near in rows]
-
-
-def indexed_collections(collection_ids: list[str], index_path: Path | str) -> set[str]:
-    """Those of ``collection_ids`` that have at least one series in the index."""
-    with duckdb.connect() as con:
-        rows = con.execute(
-            "select distinct collection_id from read_parquet($index) "
-            "where collection_id in (select unnest($collections::varchar[]))",
-            {"index": str(index_path), "collections": list(collection_ids)},
-        ).fetchall()
-    return {r[0] for r in rows}
+    with _Index(index_path, collection_ids) as index:
+        return index.unmatched(collection_ids, ids, explain, closest)
 
 
 @dataclass(frozen=True)
@@ -117,17 +139,18 @@ def patient_tests(seeds_dir: Path) -> list[tuple[str, list[str], str]]:
 
 
 def check_seeds(seeds_dir: Path, index: SeriesIndex) -> list[TableCheck]:
-    """Check every curated clinical table under ``seeds_dir`` against ``index``."""
+    """Check every curated clinical table under ``seeds_dir`` against ``index`` (read once)."""
+    tests = patient_tests(seeds_dir)
     checks = []
-    for table, collections, severity in patient_tests(seeds_dir):
-        with duckdb.connect() as con:
-            ids = [r[0] for r in con.execute(
+    with _Index(index.path, (c for _, collections, _ in tests for c in collections)) as loaded:
+        for table, collections, severity in tests:
+            ids = [r[0] for r in loaded.con.execute(
                 "select distinct dicom_patient_id from read_csv($csv, all_varchar = true, header = true) "
                 "where dicom_patient_id is not null",
                 {"csv": str(seeds_dir / "clinical" / f"{table}.csv")}).fetchall()]
-        unmatched = unmatched_ids(collections, ids, index.path)
-        missing = sorted(set(collections) - indexed_collections(collections, index.path)) if unmatched else []
-        checks.append(TableCheck(table, collections, severity, len(ids), unmatched, missing))
+            unmatched = loaded.unmatched(collections, ids, EXPLAINED, CLOSEST)
+            missing = sorted(set(collections) - loaded.indexed(collections)) if unmatched else []
+            checks.append(TableCheck(table, collections, severity, len(ids), unmatched, missing))
     return checks
 
 
