@@ -200,3 +200,18 @@ def test_dbt_failure_lists_closest_ids(tmp_path: Path, index: Path):
     assert len(rows) == 13
     assert ("PKG-1", "PKG-001, PKG-010") in rows
     assert ("pkg-010", None) in rows  # beyond the first 10: not compared with the index
+
+
+def test_default_release_and_its_index_agree():
+    """The pinned idc-index-data indexes the release built by default (it was v25 for v22)."""
+    import re
+    import tomllib
+
+    import idc_index_data
+
+    pins = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    pinned = next(p for p in pins if p.startswith("idc-index-data=="))
+    makefile = re.search(r"^IDC_VERSION \?= (\d+)$", (REPO / "Makefile").read_text(), re.M)
+    project = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]["idc_version"]
+    assert int(pinned.split("==")[1].split(".")[0]) == int(makefile.group(1)) == project
+    assert SeriesIndex(Path("x"), idc_index_data.__version__).idc_release == project
