@@ -130,9 +130,14 @@ def import_idc_command(
 ) -> None:
     """Turn IDC's recipe entries into our recipes (one YAML per collection)."""
     from curation.idc_import import import_idc, write_recipes
+    from curation.index_path import series_index
 
+    index = series_index()
+    if index is None:
+        console.print("no IDC series index (pip install idc-index-data, or set IDC_INDEX_PARQUET): "
+                      "patient ids are not checked")
     try:
-        recipes, skipped = import_idc(notes, sources, collection or None)
+        recipes, skipped = import_idc(notes, sources, collection or None, index.path if index else None)
     except CurationError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
