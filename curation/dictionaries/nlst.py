@@ -75,6 +75,9 @@ def read(data: bytes, spec: DictionarySpec, where: Where) -> Dictionary:
     names = sheet_names(data, where)
     wanted = spec.sheets
     if wanted:
+        if any(isinstance(s, int) and not 0 <= s < len(names) for s in wanted):
+            raise CurationError(Reason.SHEET_MISSING, f"sheet positions {wanted} (0-based); sheets are {names}", where)
+        wanted = [names[s] if isinstance(s, int) else s for s in wanted]
         missing = [s for s in wanted if s not in names]
         if missing:
             raise CurationError(Reason.SHEET_MISSING, f"no sheet(s) {missing}; sheets are {names}", where)
