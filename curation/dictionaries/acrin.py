@@ -9,7 +9,9 @@ variables (``a0e4d``, "Days from Base_dt to ...") have no form element number. A
 unless a recipe asks for them as a form (then the error says what is missing).
 
 Shapes handled: an option cell holding a SAS display format with no code (``best32.``,
-``$char20.``, ``mmddyy10.``) is the variable's ``value_format``, not an option; two names in
+``$char20.``, ``mmddyy10.``) is the variable's ``value_format``, not an option, and so is
+any option cell of a variable whose Data Type is given and is not ``List`` (``#``, ``YYYY``,
+``Char(16)``: only List variables are coded); two names in
 one cell (``A0E4_YYYY A0E4_DAYS``) are two variables with the row's label and options; a
 label-only row right below a variable's row continues its label, elsewhere (after a blank or
 an option row) it is a section heading and is skipped, as is a row whose name cell is a
@@ -94,10 +96,15 @@ def parse_form(sheet: str, rows: list[list[str]], where: Where) -> list[Variable
 
 
 def add_option(variables: list[Variable], code: str, description: str) -> None:
-    """One option row; a SAS format where a non-coded variable's option would be is its format."""
+    """One option row. A SAS format with no code (``best8.``) is the variable's format, not an
+    option; so is anything in the option cells of a variable typed other than ``List``
+    (``REC``, ``#``, code ``2``, description ``8``: kept as the text ``2 8``)."""
     for variable in variables:
+        typed = variable.data_type is not None and variable.data_type.strip().lower() != "list"
         if not code and is_sas_format(description):
             variable.value_format = description
+        elif typed:
+            variable.value_format = " ".join(filter(None, [variable.value_format, code, description]))
         else:
             variable.options.append(Option(code, description))
 
