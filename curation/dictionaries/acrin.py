@@ -90,7 +90,8 @@ def parse_form(sheet: str, rows: list[list[str]], where: Where) -> list[Variable
             continue
         if code or description:
             add_option(current, code, description)
-            previous = "option" if previous != "variable" else previous
+            if not name:
+                previous = "option"
     check_unique(variables, where)
     return variables
 

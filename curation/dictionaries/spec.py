@@ -79,7 +79,7 @@ class DictionarySpec(BaseModel):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> "DictionarySpec":
-        if self.kind == "sheet" and not (self.name_column and self.label_column):
+        if self.kind == "sheet" and (self.name_column is None or self.label_column is None):
             raise ValueError("a 'sheet' dictionary needs name_column and label_column")
         if self.header_row == 0 and any(isinstance(getattr(self, k), str) for k in _COLUMN_KEYS):
             raise ValueError("with header_row: 0 (no header) the columns are given by position (1 = first)")
