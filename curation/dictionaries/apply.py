@@ -59,7 +59,7 @@ def dictionary_values(column: CuratedColumn) -> list[dict] | None:
     """column_metadata ``values`` from the dictionary, in its order; None when it lists none."""
     if not isinstance(column, CodedColumn) or not column.codes:
         return None
-    return [{"option_code": o.code, "option_description": o.description} for o in column.variable.options]
+    return [{"option_code": o.code, "option_description": o.description or None} for o in column.variable.options]
 
 
 def values_closed(column: CuratedColumn) -> bool:

@@ -17,7 +17,8 @@ trailing number replaced by the group's (``ER [SII] 1`` -> ``ER [SII] 2``). Copi
 (``columns L-R | receptor status1``) gives its options to every variable in the range; options
 above the first block (``General (in all the columns)``: ``-1`` missing) go to every variable
 that does not list that code itself. A variable whose own block lists no option has only
-those shared codes: it is ``partial`` (its other values are expected). A name given to two letters keeps both variables; the
+those shared codes, or whose notes give a numeric range besides the codes (``range 0-3``,
+``between 0 to 100``), is ``partial``: its other values are expected. A name given to two letters keeps both variables; the
 first one is matched (``curation.dictionaries.apply``).
 """
 
@@ -34,6 +35,7 @@ from curation.errors import CurationError, Reason, Where
 _BLOCK = re.compile(r"^columns?\s+([A-Z]{1,3}(?:\s*-\s*[A-Z]{1,3})?(?:\s*(?:,|&)\s*[A-Z]{1,3}(?:\s*-\s*[A-Z]{1,3})?)*)$")
 _REFERENCE = re.compile(r"^see definition above for columns?\s+([A-Z]{1,3}(?:\s*-\s*[A-Z]{1,3})?)\s*$", re.I)
 _CODE = re.compile(r"^(-?\d+(?:\.\d+)?|[a-z]+)$")
+_RANGE_NOTE = re.compile(r"\b(range|between)\s+-?\d", re.I)  # numbers besides the codes: partial
 _ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
 
 
@@ -143,7 +145,7 @@ def parse(sheet: str | None, rows: list[list[str]], where: Where) -> list[Variab
             add(block.groups[0][0], Variable(block.names[0], block.label or block.names[0],
                                              options=list(block.options), sheet=sheet, row=block.row,
                                              description="; ".join(block.notes) or None,
-                                             partial=not block.options))
+                                             partial=not block.options or any(map(_RANGE_NOTE.search, block.notes))))
     for block in blocks:
         if block.reference is None and not (len(block.groups) == 1 and len(block.groups[0]) == 1):
             for letter in (x for g in block.groups for x in g):  # a range's shared options

@@ -53,7 +53,8 @@ class Variable:
 
     @property
     def sql_type(self) -> str | None:
-        return sql_type_of(self.data_type, self.options)
+        """Partial options (special codes of a free column) say nothing about the type."""
+        return sql_type_of(self.data_type, [] if self.partial else self.options)
 
 
 @dataclass
