@@ -14,6 +14,10 @@ Reported as warnings in the table's report (errors only with ``--strict``):
   * ``variable_not_in_data``: dictionary variables no column matches;
   * ``dictionary_type_mismatch``: the dictionary's type does not fit the values (the column
     keeps the type its values give).
+
+Types: under ``type_mode: idc`` a dictionary never changes a column's type (IDC publishes
+the types its reading gives); under ``inferred`` its type is taken where every value fits
+(``use_types``). Whether a value fits is ``curation.column_types``' decision, not this module's.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 import numpy as np
-import pandas as pd
 
+from curation import column_types
 from curation.dictionaries.load import load_dictionary
 from curation.dictionaries.match import Matcher
 from curation.dictionaries.model import Variable
@@ -35,7 +39,6 @@ from curation.report import Warning_
 from curation.table_builder import CuratedColumn, CuratedTable
 
 MAX_LISTED = 10
-_DATE = r"\d{4}-\d{2}-\d{2}"
 
 
 @dataclass
@@ -97,30 +100,16 @@ def unknown_values(column: CodedColumn) -> Counter:
     return unknown
 
 
-def retype(column: CuratedColumn, target: str | None) -> bool:
-    """Give ``column`` the dictionary's type when every value fits it; False when one does not."""
-    if target is None or target == column.sql_type or column.sql_type == "BOOLEAN":
+def retype(column: CuratedColumn, target: str | None, type_mode: str) -> bool:
+    """Give ``column`` the dictionary's type (``type_mode: inferred`` only; ``curation.column_types``
+    decides whether every value fits); False when one does not. Under ``idc`` the dictionary
+    never changes a published type."""
+    if type_mode == "idc":
         return True
-    present = column.values.dropna().astype(str).str.strip()
-    if target in ("INTEGER", "NUMBER"):
-        numbers = pd.to_numeric(present, errors="coerce")
-        if numbers.isna().any() or not np.isfinite(numbers).all():
-            return False
-        if (numbers % 1 == 0).all():
-            out = column.values.copy()
-            out[out.notna()] = numbers.astype("int64").astype(str).to_numpy()
-            column.values, column.sql_type = out, "INTEGER"
-            return True
-        if target == "INTEGER":
-            return False
-        column.sql_type = "FLOAT"
-        return True
-    if target == "DATE":
-        if not present.str.fullmatch(_DATE).all() or pd.to_datetime(present, errors="coerce").isna().any():
-            return False
-        column.sql_type = "DATE"
-        return True
-    column.sql_type = "STRING"
+    decided = column_types.retype(column.values, column.sql_type, target)
+    if decided is None:
+        return False
+    column.sql_type, column.values = decided
     return True
 
 
@@ -161,7 +150,8 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
                             variable=variable, closed=spec.closed)
         coded.label = variable.label or column.label
         here = where.with_(column=column.name)
-        if spec.use_types and not column.case_col and not retype(coded, variable.sql_type):
+        if spec.use_types and not column.case_col and not retype(coded, variable.sql_type,
+                                                                  loaded.recipe.type_mode):
             warnings.append(Warning_(
                 "dictionary_type_mismatch",
                 f"the dictionary types {variable.name!r} as {variable.data_type!r}, but not every value "
