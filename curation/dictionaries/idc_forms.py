@@ -20,8 +20,8 @@ PROSTATEx   Word lists, ``filenm`` and ``filenm2`` (training, test) -> two docx 
 ==========  ==================================================================================
 
 Files: IDC unpacks a collection's archives next to them and names the unpacked path; our
-chains read the member, ``[zip, member]``, when one of the given archives holds it, else the
-file in the collection folder. Sheets given by position are written by name. IDC applies an
+chains read the member, ``[zip, member]``, when one of the given archives (or else another
+ZIP of the collection folder) holds it, else the file in the collection folder. Sheets given by position are written by name. IDC applies an
 entry only when it has a ``use`` key; ``nohead`` is not read by IDC's dictionary parser and
 is ignored here too. A form (or key) we do not know raises ``ValueError`` naming it.
 """
@@ -55,9 +55,11 @@ FORMS = (*_LAYOUTS, "nlst", "nlst2", "PROSTATEx")
 
 
 def file_chain(collection_dir: Path, archives: list[str], name: str) -> list[str]:
-    """``[zip, member]`` when one of ``archives`` holds ``name``, else ``[name]`` if the file exists."""
+    """``[zip, member]`` when a ZIP holds ``name`` (``archives`` first, then the other ZIPs of the
+    collection folder: IDC unpacks them all), else ``[name]`` if the file exists."""
     path = str(PurePosixPath(name.replace("\\", "/")))
-    for archive in archives:
+    others = sorted(p.name for p in collection_dir.glob("*.zip") if p.name not in archives)
+    for archive in [*archives, *others]:
         zip_path = collection_dir / archive
         if zip_path.is_file():
             with zipfile.ZipFile(zip_path) as opened:

@@ -294,4 +294,25 @@ def test_file_chain_prefers_the_archive_member(tmp_path: Path) -> None:
     with zipfile.ZipFile(tmp_path / "a.zip", "w") as archive:
         archive.writestr("d/dict.xlsx", b"member")
     assert file_chain(tmp_path, ["a.zip"], "./d/dict.xlsx") == ["a.zip", "d/dict.xlsx"]
-    assert file_chain(tmp_path, [], "./d/dict.xlsx") == ["d/dict.xlsx"]
+    # an archive the entry does not name is still searched (IDC unpacks every archive)
+    assert file_chain(tmp_path, [], "./d/dict.xlsx") == ["a.zip", "d/dict.xlsx"]
+    (tmp_path / "d" / "other.xlsx").write_bytes(b"in no archive")
+    assert file_chain(tmp_path, [], "d/other.xlsx") == ["d/other.xlsx"]
+
+
+def test_nlst_dictionary_without_the_archive_named_reads_the_zip_member() -> None:
+    _, entry, _ = ENTRIES["nlst"]
+    assert recipe_blocks(entry, SOURCES / "nlst", [])[0]["files"] == [
+        "NLST_dicts_xls.zip", "NLST_dicts_xls/dictionary_idc_canc_idc.xlsx"]
+
+
+def test_nlst_numbers_with_special_codes_are_partial() -> None:
+    canc = _by_name("nlst")
+    assert canc["lesionsize"].options == [Option(".M", "Missing")] and canc["lesionsize"].partial
+    assert canc["lesionsize"].sql_type == "NUMBER"  # 'Numeric', not INTEGER from the codes
+    assert not canc["clinical_m"].partial  # .M with real codes: coded
+    ctab = load_dictionary(SOURCES / "nlst", DictionarySpec(
+        kind="nlst", files=["NLST_dicts_xls.zip", "NLST_dicts_xls/dictionary_idc_ctab_idc.xlsx"]), WHERE)
+    slices = next(v for v in ctab.variables if v.name == "sct_slice_num")  # Numeric, .N and 999
+    assert [o.code for o in slices.options] == [".N", "999"] and slices.partial
+    assert not _by_name("nlst2")["gender"].partial
