@@ -1,7 +1,8 @@
 """Matching a dictionary to a curated table: labels, types, coded values and what disagrees.
 
-A data column matches the dictionary variable whose name normalizes to the column's name
-(IDC's header rule: ``A0E2`` -> ``a0e2``), or whose name is the column's original header.
+A data column matches a dictionary variable by its block's ``match_by`` rule and
+``columns`` map (``curation.dictionaries.match``; default: the variable name normalizes to
+the column's name, IDC's header rule ``A0E2`` -> ``a0e2``, or is the column's original header).
 A matched column becomes a ``CodedColumn``: it carries the variable, so that column_metadata
 takes its label and options (``curation.metadata``) and the seed YAML gets the
 ``values_in_dictionary`` test (``curation.seed_writer``).
@@ -28,10 +29,11 @@ import numpy as np
 
 from curation import column_types
 from curation.dictionaries.load import load_dictionary
+from curation.dictionaries.match import Matcher
 from curation.dictionaries.model import Variable
 from curation.dictionaries.spec import DictionarySpec
 from curation.errors import Where
-from curation.naming import RESERVED_NAMES, join_header_cells, normalize_header
+from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
 from curation.report import Warning_
 from curation.table_builder import CuratedColumn, CuratedTable
@@ -50,25 +52,30 @@ class CodedColumn(CuratedColumn):
     def codes(self) -> list[str]:
         return [o.code for o in self.variable.options] if self.variable else []
 
+    @property
+    def checked_codes(self) -> list[str]:
+        """The codes values must be among: none when the options are special codes only (partial)."""
+        return [] if self.variable is None or self.variable.partial else self.codes
+
 
 def dictionary_values(column: CuratedColumn) -> list[dict] | None:
     """column_metadata ``values`` from the dictionary, in its order; None when it lists none."""
     if not isinstance(column, CodedColumn) or not column.codes:
         return None
-    return [{"option_code": o.code, "option_description": o.description} for o in column.variable.options]
+    return [{"option_code": o.code, "option_description": o.description or None} for o in column.variable.options]
 
 
 def values_closed(column: CuratedColumn) -> bool:
     """Whether values outside the dictionary stop the run (the recipe's ``closed: true``)."""
-    return isinstance(column, CodedColumn) and column.closed and bool(column.codes)
+    return isinstance(column, CodedColumn) and column.closed and bool(column.checked_codes)
 
 
 def values_tests(column: CuratedColumn) -> list[dict]:
     """The dbt test of a dictionary-coded column: its values are among the codes."""
-    if not isinstance(column, CodedColumn) or not column.codes:
+    if not isinstance(column, CodedColumn) or not column.checked_codes:
         return []
     return [{"values_in_dictionary": {
-        "arguments": {"values": column.codes},
+        "arguments": {"values": column.checked_codes},
         "config": {"severity": "error" if column.closed else "warn"},
     }}]
 
@@ -125,18 +132,14 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
         return curated
     where = Where(recipe=loaded.name, table=curated.table_name)
     entries = _variables(loaded, table, where)
-    by_name: dict[str, tuple[Variable, DictionarySpec]] = {}
-    for variable, spec in entries:
-        by_name.setdefault(normalize_header(variable.name), (variable, spec))
-        by_name.setdefault(variable.name.strip().lower(), (variable, spec))
+    matcher = Matcher(entries, [c.name for c in curated.columns], where)
     used: set[str] = set()
     undescribed: list[str] = []
     warnings = curated.report.warnings
     for position, column in enumerate(curated.columns):
         if column.name in RESERVED_NAMES:
             continue
-        headers = [join_header_cells(list(p.header_cells)).lower() for p in column.provenance]
-        match = by_name.get(column.name) or next((by_name[h] for h in headers if h in by_name), None)
+        match = matcher.find(column)
         if match is None:
             if not column.case_col:  # the patient column is described by dicom_patient_id
                 undescribed.append(column.name)
@@ -153,7 +156,7 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
                 "dictionary_type_mismatch",
                 f"the dictionary types {variable.name!r} as {variable.data_type!r}, but not every value "
                 f"fits: kept {coded.sql_type}", here))
-        unknown = unknown_values(coded) if coded.codes else Counter()
+        unknown = unknown_values(coded) if coded.checked_codes else Counter()
         if unknown:
             listed = [f"{v!r} ({n} row{'s' if n > 1 else ''})" for v, n in unknown.most_common()]
             warnings.append(Warning_(
