@@ -16,7 +16,6 @@ export DBT_TARGET ?= duckdb
 export IDC_DUCKDB_PATH ?= $(CURDIR)/build/idc.duckdb
 export IDC_DICOM_PARQUET_DIR ?= $(CURDIR)/build/dicom
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export GX_ANALYTICS_ENABLED := False
 # IDC's series index (the patient checks): idc-index-data's Parquet, pinned in pyproject to the
 # default release (README "Patients without images" says how to build another release).
 IDC_INDEX = $$($(BIN)/python -m curation.index_path)

@@ -70,7 +70,7 @@ def main(
         False, "--first-release", help="there is no previous release: every table is new"),
     strict: bool = typer.Option(False, help="fail on any warning"),
     quality_gate: bool = typer.Option(
-        True, "--quality-gate/--no-quality-gate", help="validate with Great Expectations before writing"),
+        True, "--quality-gate/--no-quality-gate", help="check every table against its column_metadata before writing"),
 ) -> None:
     """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
     if ctx.invoked_subcommand is not None:
