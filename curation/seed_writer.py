@@ -29,7 +29,7 @@ import yaml
 
 from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
 from curation.recipe import Recipe
-from curation.dictionaries.apply import values_tests
+from curation.dictionaries.apply import values_meta
 from curation.table_builder import CuratedTable
 
 # Seed column types that DuckDB and BigQuery both accept, but FLOAT (DOUBLE vs FLOAT64).
@@ -71,11 +71,12 @@ def image_collections(table: CuratedTable, recipe: Recipe) -> list[str]:
 
 
 def _column_tests(column: str, table: CuratedTable, recipe: Recipe) -> list:
-    if column == "source_batch":
-        return ["not_null"]
+    """The per-table data tests of a column. Every other check of a clinical table is a
+    release-wide test over all of them (tests/dbt/clinical_*.sql), so dbt gets at most two
+    nodes per table: the seed and this test."""
     if column != "dicom_patient_id":
         return []
-    return ["not_null", {"patients_have_images": {
+    return [{"patients_have_images": {
         "arguments": {"collection_ids": image_collections(table, recipe),
                       "index": "{{ ref('stg_idc_index__patients') }}"},
         "config": {"severity": recipe.patients_without_images},
@@ -83,15 +84,19 @@ def _column_tests(column: str, table: CuratedTable, recipe: Recipe) -> list:
 
 
 def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[tuple[str, str], str]) -> bytes:
-    """Seed properties: exact column types, docs, and the data tests every clinical table gets."""
+    """Seed properties: exact column types, docs, dictionary codes (column ``meta``, read by the
+    release-wide tests through macros/clinical_tables.sql) and the per-table data tests."""
     seeds = []
     for table, recipe in built:
         columns = []
         for c in table.columns:
             entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
-            tests = _column_tests(c.name, table, recipe) + values_tests(c)
+            tests = _column_tests(c.name, table, recipe)
             if tests:
                 entry["data_tests"] = tests
+            meta = values_meta(c)
+            if meta:
+                entry["config"] = {"meta": meta}
             columns.append(entry)
         seeds.append({
             "name": table.table_name,
@@ -100,10 +105,6 @@ def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[t
                 "column_types": {c.name: SEED_TYPES[c.sql_type] for c in table.columns},
                 "meta": {"collection_id": table.collection_id},
             },
-            "data_tests": [
-                {"matches_column_metadata": {"arguments": {"column_metadata": "{{ ref('column_metadata') }}"}}},
-                {"has_one_table_metadata_row": {"arguments": {"table_metadata": "{{ ref('table_metadata') }}"}}},
-            ],
             "columns": columns,
         })
     return _dump_yaml({"version": 2, "seeds": seeds})

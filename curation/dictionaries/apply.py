@@ -4,8 +4,9 @@ A data column matches a dictionary variable by its block's ``match_by`` rule and
 ``columns`` map (``curation.dictionaries.match``; default: the variable name normalizes to
 the column's name, IDC's header rule ``A0E2`` -> ``a0e2``, or is the column's original header).
 A matched column becomes a ``CodedColumn``: it carries the variable, so that column_metadata
-takes its label and options (``curation.metadata``) and the seed YAML gets the
-``values_in_dictionary`` test (``curation.seed_writer``).
+takes its label and options (``curation.metadata``) and its seed properties carry the codes
+and the closed flag as ``meta`` (``curation.seed_writer``), which the release-wide dbt tests
+``clinical_values_in_open_dictionaries`` / ``clinical_values_in_closed_dictionaries`` read.
 
 Reported as warnings in the table's report (errors only with ``--strict``):
   * ``value_not_in_dictionary``: per coded column, the observed values the dictionary does
@@ -70,14 +71,13 @@ def values_closed(column: CuratedColumn) -> bool:
     return isinstance(column, CodedColumn) and column.closed and bool(column.checked_codes)
 
 
-def values_tests(column: CuratedColumn) -> list[dict]:
-    """The dbt test of a dictionary-coded column: its values are among the codes."""
+def values_meta(column: CuratedColumn) -> dict:
+    """The seed column ``meta`` of a dictionary-coded column: its codes and whether the
+    dictionary is closed (values outside it fail the dbt test instead of warning); empty
+    for other columns."""
     if not isinstance(column, CodedColumn) or not column.checked_codes:
-        return []
-    return [{"values_in_dictionary": {
-        "arguments": {"values": column.checked_codes},
-        "config": {"severity": "error" if column.closed else "warn"},
-    }}]
+        return {}
+    return {"dictionary_codes": column.checked_codes, "dictionary_closed": column.closed}
 
 
 def canonical(value: str) -> str:

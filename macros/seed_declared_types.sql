@@ -1,0 +1,73 @@
+{#-
+    The seed materialization on DuckDB, for seeds whose properties declare a type for every
+    column (every seed `curate` writes): the file is read once, by DuckDB's own CSV reader
+    with the declared types, into a table created with those types. dbt's default seed
+    first parses every cell in Python (agate) only to count rows and name columns; here the
+    header names the columns and DuckDB counts the rows. The load fails, naming the column,
+    when the header and the declared columns differ or a value does not fit its type.
+    Other seeds use dbt-duckdb's materialization unchanged.
+    On BigQuery, dbt-bigquery's seed is already a load job with the declared schema
+    (README "Loading the seeds").
+-#}
+{% materialization seed, adapter='duckdb' %}
+    {%- set column_types = config.get('column_types') or {} -%}
+    {%- set declared = model.columns.keys() | list -%}
+    {%- if not declared or declared != (column_types.keys() | list) -%}
+        {{ return(materialization_seed_default()) }}
+    {%- endif -%}
+
+    {%- set quote_columns = config.get('quote_columns', none) -%}
+    {%- set old_relation = adapter.get_relation(database=database, schema=schema, identifier=model.alias) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- if old_relation is not none and old_relation.is_view -%}
+        {{ exceptions.raise_compiler_error("Cannot seed to '{}', it is a view".format(old_relation.render())) }}
+    {%- endif -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- if old_relation is not none -%}
+        {% do adapter.drop_relation(old_relation) %}
+    {%- endif -%}
+
+    {%- set columns_sql -%}
+        {%- for name, type in column_types.items() -%}
+            {{ adapter.quote_seed_column(name, quote_columns) }} {{ type }}{% if not loop.last %}, {% endif %}
+        {%- endfor -%}
+    {%- endset -%}
+    {%- set types_sql -%}
+        {%- for name, type in column_types.items() -%}
+            '{{ name | replace("'", "''") }}': '{{ type }}'{% if not loop.last %}, {% endif %}
+        {%- endfor -%}
+    {%- endset -%}
+    {%- set path = adapter.get_seed_file_path(model) | replace("'", "''") -%}
+    {%- set delimiter = config.get('delimiter', ',') -%}
+
+    {% call statement('create_seed_table') -%}
+        create table {{ target_relation.render() }} ({{ columns_sql }})
+    {%- endcall %}
+    {%- set load_sql -%}
+        insert into {{ target_relation.render() }} by name
+        select * from read_csv(
+            '{{ path }}', header = true, delim = '{{ delimiter }}', quote = '"', escape = '"',
+            types = { {{- types_sql -}} }
+        )
+    {%- endset -%}
+    {% call statement('load_seed_file', fetch_result=True) -%}
+        {{ load_sql }}
+    {%- endcall %}
+    {%- set loaded = load_result('load_seed_file') -%}
+    {%- set rows_affected = loaded.table.rows[0][0] -%}
+    {%- do store_result('agate_table', response='OK', agate_table=loaded.table) -%}
+    {% call noop_statement('main', 'CREATE ' ~ rows_affected, 'CREATE', rows_affected) -%}
+        create table {{ target_relation.render() }} ({{ columns_sql }});
+        {{ load_sql }}
+    {%- endcall %}
+
+    {% do persist_docs(target_relation, model) %}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {{ adapter.commit() }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}

@@ -1,0 +1,35 @@
+-- Exactly one table_metadata row names each clinical table: one row per table that has
+-- none or several, with the count.
+-- depends_on: {{ ref('stg_clinical__tables') }}
+
+with clinical as (
+
+    {%- for table in clinical_tables() %}
+
+    select '{{ table.name }}' as table_name
+    {% if not loop.last %}union all{% endif %}
+    {%- else %}
+
+    select cast(null as {{ dbt.type_string() }}) as table_name
+    from {{ ref('stg_clinical__tables') }}
+    where false
+    {%- endfor %}
+
+),
+
+listed as (
+
+    select
+        table_name,
+        count(*) as n_rows
+    from {{ ref('table_metadata') }}
+    group by table_name
+
+)
+
+select
+    clinical.table_name,
+    coalesce(listed.n_rows, 0) as n_rows
+from clinical
+left join listed on clinical.table_name = listed.table_name
+where listed.n_rows is null or listed.n_rows != 1

@@ -1,0 +1,148 @@
+"""The release-wide dbt tests over every clinical table (tests/dbt/clinical_*.sql) and the
+DuckDB seed load (macros/seed_declared_types.sql), on curated ACRIN and REDCap demos: each
+test passes on the curated tables and fails, naming table and column, on a broken one; dbt
+gets at most two nodes per clinical table; seeds keep exactly the declared types."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from curation.metadata import Release
+from curation.pipeline import run
+from dbt_project import DbtProject
+from _helpers import write_recipe
+from test_dictionary_fixtures import acrin_project, redcap_project
+
+RELEASE_WIDE = ("clinical_keys_not_null", "clinical_tables_match_column_metadata",
+                "clinical_tables_have_one_table_metadata_row", "clinical_values_in_open_dictionaries",
+                "clinical_values_in_closed_dictionaries")
+DUCKDB_TYPES = {"STRING": "VARCHAR", "INTEGER": "BIGINT", "FLOAT": "DOUBLE", "BOOLEAN": "BOOLEAN", "DATE": "DATE"}
+A0 = "acrin_demo_A0"
+FLAGS_RECIPE = """
+collection_id: flags_demo
+tables:
+  - name: flags
+    batches:
+      - files: [flags.csv]
+        patient_column: pid
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    tmp = tmp_path_factory.mktemp("release_wide")
+    project = DbtProject(tmp)
+    acrin, sources = acrin_project(tmp / "demo")
+    redcap, _ = redcap_project(tmp / "demo")
+    flags = write_recipe(tmp / "demo" / "recipes", "flags_demo.yaml", FLAGS_RECIPE)
+    (sources / "flags_demo").mkdir()
+    (sources / "flags_demo" / "flags.csv").write_text("pid,smoker\n1,TRUE\n2,FALSE\n3,TRUE\n")
+    run([acrin, redcap, flags], sources, project.seeds, Release(22), quality_gate=False)
+    project.load()
+    return project
+
+
+def _seed_properties(project: DbtProject) -> list[dict]:
+    return yaml.safe_load((project.seeds / "clinical" / "_clinical__seeds.yml").read_text())["seeds"]
+
+
+def _test(project: DbtProject, name: str) -> tuple[tuple[str, int | None], list[dict]]:
+    result = project.dbt("test", "--store-failures", "--select", name)[name]
+    return result, project.failures(name)
+
+
+def test_loaded_types_are_exactly_the_declared_types(project: DbtProject) -> None:
+    seeds = _seed_properties(project)
+    declared = {(s["name"], c["name"]): DUCKDB_TYPES[c["data_type"]] for s in seeds for c in s["columns"]}
+    assert {t for t in declared.values()} == set(DUCKDB_TYPES.values())  # every type is covered
+    loaded = {(r["table_name"], r["column_name"]): r["data_type"] for r in project.sql(
+        "select table_name, column_name, data_type from information_schema.columns "
+        "where table_schema = 'idc_v22_clinical'") if (r["table_name"], r["column_name"]) in declared}
+    assert len(loaded) == len(declared)
+    assert loaded == declared
+    counts = {s["name"]: project.sql(f'select count(*) as n from idc_v22_clinical."{s["name"]}"')[0]["n"]
+              for s in seeds}
+    assert counts[A0] == 5 and all(counts.values())
+
+
+def test_at_most_two_nodes_per_clinical_table(project: DbtProject) -> None:
+    project.dbt("parse")
+    manifest = json.loads((project.root / "target" / "manifest.json").read_text())
+    clinical = {uid for uid, n in manifest["nodes"].items()
+                if n["resource_type"] == "seed" and "clinical" in n["fqn"][:-1]}
+    per_table = [n for n in manifest["nodes"].values() if n["resource_type"] == "test"
+                 and set(n["depends_on"]["nodes"]) & clinical]
+    assert {n["test_metadata"]["name"] for n in per_table} == {"patients_have_images"}
+    assert len(per_table) == len(clinical) > 1
+    names = {n["name"] for n in manifest["nodes"].values() if n["resource_type"] == "test"}
+    assert set(RELEASE_WIDE) <= names
+
+
+def test_release_wide_tests_pass_on_the_curated_tables(project: DbtProject) -> None:
+    results = project.dbt("test", "--select", " ".join(RELEASE_WIDE))
+    assert {name: results[name][0] for name in RELEASE_WIDE} == {
+        **{name: "pass" for name in RELEASE_WIDE}, "clinical_values_in_open_dictionaries": "warn"}
+
+
+def test_null_key_fails(project: DbtProject) -> None:
+    project.sql(f"update idc_v22_clinical.{A0} set source_batch = null where source_batch = 1")
+    try:
+        result, rows = _test(project, "clinical_keys_not_null")
+    finally:
+        project.sql(f"update idc_v22_clinical.{A0} set source_batch = 1 where source_batch is null")
+    assert result == ("fail", 1)
+    assert rows == [{"table_name": A0, "column_name": "source_batch", "n_rows": 2}]
+
+
+def test_column_disagreeing_with_column_metadata_fails(project: DbtProject) -> None:
+    project.sql(f"alter table idc_v22_clinical.{A0} add column extra varchar")
+    project.sql(f"alter table idc_v22_clinical.{A0} alter a0e1 type varchar")
+    try:
+        result, rows = _test(project, "clinical_tables_match_column_metadata")
+    finally:
+        project.sql(f"alter table idc_v22_clinical.{A0} drop column extra")
+        project.sql(f"alter table idc_v22_clinical.{A0} alter a0e1 type bigint")
+    assert result == ("fail", 2)
+    assert rows == [
+        {"table_name": A0, "column_name": "a0e1", "built_type": "STRING", "documented_type": "INTEGER"},
+        {"table_name": A0, "column_name": "extra", "built_type": "STRING", "documented_type": None},
+    ]
+
+
+def test_table_metadata_rows_other_than_one_fail(project: DbtProject) -> None:
+    project.sql(f"create table saved as select * from idc_v22_clinical.table_metadata")
+    project.sql(f"insert into idc_v22_clinical.table_metadata select * from saved where table_name = '{A0}'")
+    project.sql("delete from idc_v22_clinical.table_metadata where table_name = 'redcap_demo_baseline'")
+    try:
+        result, rows = _test(project, "clinical_tables_have_one_table_metadata_row")
+    finally:
+        project.sql("delete from idc_v22_clinical.table_metadata")
+        project.sql("insert into idc_v22_clinical.table_metadata select * from saved")
+        project.sql("drop table saved")
+    assert result == ("fail", 2)
+    assert rows == [{"table_name": A0, "n_rows": 2}, {"table_name": "redcap_demo_baseline", "n_rows": 0}]
+
+
+def _seed_status(project: DbtProject) -> str:
+    return project.dbt("seed", "--select", A0)[A0][0]
+
+
+def test_seed_file_that_does_not_fit_its_declared_types_fails_to_load(project: DbtProject) -> None:
+    seed = project.seeds / "clinical" / f"{A0}.csv"
+    original = seed.read_text()
+    header, *rows = original.splitlines()
+    age = header.split(",").index("a0e1")  # INTEGER
+    last = rows[-1].split(",")
+    last[age] = "sixty"
+    try:
+        seed.write_text("\n".join([header, *rows[:-1], ",".join(last)]) + "\n")
+        assert _seed_status(project) == "error"  # never loaded as something else
+        seed.write_text(original.replace("a0e1", "renamed", 1))
+        assert _seed_status(project) == "error"  # the header must name the declared columns
+    finally:
+        seed.write_text(original)
+    assert _seed_status(project) == "success"
