@@ -103,7 +103,8 @@ def test_seeds_yaml_names_the_collections(tmp_path: Path):
     ]
     doc = yaml.safe_load((tmp_path / "out" / "clinical" / "_clinical__seeds.yml").read_text())
     column = next(c for c in doc["seeds"][0]["columns"] if c["name"] == "dicom_patient_id")
-    assert column["data_tests"][1]["patients_have_images"]["arguments"]["collection_ids"] == ["demo_a"]
+    test = next(t for t in column["data_tests"] if isinstance(t, dict) and "patients_have_images" in t)
+    assert test["patients_have_images"]["arguments"]["collection_ids"] == ["demo_a"]
 
 
 A_IDS = ["PKG-001", "PKG-1", "pkg-010"] + [f"Z{n:02d}" for n in range(11)]
