@@ -244,10 +244,10 @@ def bench_release(idc_version: int) -> None:
     """The whole release: curate, then build without curating again; sizes from the warehouse."""
     database = Path(os.environ.get("IDC_DUCKDB_PATH", REPO / "build" / "idc.duckdb"))
     version = f"IDC_VERSION={idc_version}"
-    curate = _run_child("measure", "make", "-s", version, "curate")
+    curate = _run_child("measure", json.dumps(["make", "-s", version, "curate"]))
     if curate["returncode"]:
         sys.exit(f"make curate failed:\n{curate['tail']}")
-    build = _run_child("measure", "make", "-s", version, "-o", "curate", "build")
+    build = _run_child("measure", json.dumps(["make", "-s", version, "-o", "curate", "build"]))
     if build["returncode"]:
         sys.exit(f"make build failed:\n{build['tail']}")
     run_results = REPO / "target" / "run_results.json"
@@ -280,7 +280,7 @@ def main() -> None:
     if args.child:
         kind, *rest = args.child
         if kind == "measure":
-            result = child_measure(rest)
+            result = child_measure(json.loads(rest[0]))  # one JSON argument: a command has options
         else:
             result = child_curate(Path(rest[0]), rest[1]) if kind == "curate" else child_baseline(Path(rest[0]))
         print(json.dumps(result))
