@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -68,10 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     except CurationError as exc:
         print(f"fidelity: {exc}", file=sys.stderr)
         return 2
-    print("\n".join(render(report, differences, skipped=args.skipped)))
+    print("\n".join(textwrap.wrap(f"{args.published.name} vs idc_v{args.idc_version}_clinical of "
+                                   f"{args.database}", 80, break_on_hyphens=False)))
+    print("\n".join(render(report, differences, skipped=args.skipped)), flush=True)
     if not report.ok:
-        print(f"fidelity: unexplained differences or stale entries: fix the build, or record a "
-              f"difference IDC's rules cause in {args.known.name}", file=sys.stderr)
+        print(textwrap.fill(f"fidelity: unexplained differences or stale entries: fix the build, or "
+                            f"record a difference that IDC's rules for this release cause in "
+                            f"{args.known}", 80), file=sys.stderr)
         return 1
     return 0
 

@@ -235,3 +235,31 @@ def test_report_fits_80_columns_and_shows_rules():
     assert max(len(line) for line in lines) <= 80
     assert any(line.endswith("[a_rule_with_a_rather_long_identifier_name]") for line in lines)
     assert any(line.startswith("0 exact of 79 published tables compared;") for line in lines)
+
+
+# the command ------------------------------------------------------------------------------
+
+def test_command_without_a_warehouse_says_to_build(tmp_path, capsys):
+    from curation.fidelity.__main__ import main
+
+    assert main(["--database", str(tmp_path / "none.duckdb")]) == 2
+    assert "run `make build` first" in capsys.readouterr().err
+
+
+def test_command_reports_a_partial_build(tmp_path, capsys):
+    """Only the metadata tables built, as published: the recipes' tables are 'not built'."""
+    from _helpers import REPO
+    from curation.fidelity.__main__ import main
+
+    database = tmp_path / "idc.duckdb"
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema idc_v22_clinical")
+        con.execute("create table idc_v22_clinical.table_metadata as select 'x' as collection_id")
+    code = main(["--database", str(database), "--recipes", str(REPO / "recipes"),
+                 "--sources", str(REPO / "data" / "sources")])
+    out = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert max(len(line) for line in out) <= 80
+    findings = out.index(next(line for line in out if line.startswith("prostatex_findings ")))
+    assert out[findings].endswith("differs") and out[findings + 1] == "  table not built"
+    assert any(line.startswith("0 exact of 8 published tables compared;") for line in out)
