@@ -266,7 +266,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     header = _header_cells(columns, batch.header_rows)
     fill_merged(header, grid.merged, batch.header_rows, batch.pivot)
     _carry_right(header, len(batch.header_rows) - 1)
-    joined = [join_header_cells(cells) for cells in header]
+    joined = [join_header_cells(cells, loaded.idc_version) for cells in header]
     normalized = [normalize_header(j) for j in joined]
 
     rows = _select_rows(batch, columns, n_rows, joined, normalized, where)

@@ -118,6 +118,29 @@ def diff(
     Console(width=console.width).print(table if changes else "no changes")
 
 
+@app.command("import-idc")
+def import_idc_command(
+    notes: Path = typer.Argument(..., help="IDC's recipes: clinical_notes.json of ImagingDataCommons/etl_flow"),
+    collection: list[str] = typer.Option(None, "--collection", help="only this collection (repeatable)"),
+    out: Path = typer.Option(Path("recipes"), help="folder the recipes are written to"),
+    sources: Path = typer.Option(Path("data/sources"), help="root folder of the downloaded files"),
+) -> None:
+    """Turn IDC's recipe entries into our recipes (one YAML per collection)."""
+    from curation.idc_import import import_idc, write_recipes
+
+    try:
+        recipes, skipped = import_idc(notes, sources, collection or None)
+    except CurationError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    write_recipes({f"{r.collection_id}.yaml": r.render(notes.name) for r in recipes}, out)
+    tables = sum(len(r.recipe.get("tables", [])) + len(r.recipe.get("forms", {}).get("codes", []))
+                 for r in recipes)
+    console.print(f"{len(recipes)} recipes ({tables} tables) written to {out}")
+    for line in skipped:
+        console.print(f"  not imported: {escape(line)}")
+
+
 @app.command("dicom")
 def dicom(
     folder: Path = typer.Argument(..., help="folder of DICOM files (read recursively)"),
