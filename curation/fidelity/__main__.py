@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     if not report.ok:
         print(textwrap.fill(f"fidelity: unexplained differences or stale entries: fix the build, or "
                             f"record a difference that IDC's rules for this release cause in "
-                            f"{args.known}", 80), file=sys.stderr)
+                            f"{args.known}", 80, break_on_hyphens=False, break_long_words=False),
+              file=sys.stderr)
         return 1
     return 0
 
