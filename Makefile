@@ -18,8 +18,11 @@ export IDC_DUCKDB_PATH ?= $(CURDIR)/build/idc.duckdb
 export IDC_DICOM_PARQUET_DIR ?= $(CURDIR)/build/dicom
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export GX_ANALYTICS_ENABLED := False
+# IDC's series index (the patient checks): idc-index-data's Parquet, pinned in pyproject to the
+# default release (README "Patients without images" says how to build another release).
 IDC_INDEX = $$($(BIN)/python -m curation.index_path)
-DBT = IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/dbt
+IDC_INDEX_ENV = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_INDEX_VERSION=$$($(BIN)/python -m curation.index_path --version)
+DBT = $(IDC_INDEX_ENV) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
 .PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
@@ -49,7 +52,7 @@ pytest: install
 dbt-test: build
 
 lint: install curate
-	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt analyses
+	$(IDC_INDEX_ENV) $(BIN)/sqlfluff lint models tests/dbt analyses
 
 # MetricFlow reads target/semantic_manifest.json: parse for the duckdb target first.
 metrics-check: build
@@ -77,7 +80,7 @@ test: pytest dbt-test lint metrics-check bigquery-check
 BQ_DIR := build/bigquery
 BQ_TARGET := $(BQ_DIR)/target
 BQ_DICOM := $(CURDIR)/$(BQ_DIR)/dicom
-BQ_SOURCES = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_DICOM_PARQUET_DIR=$(BQ_DICOM)
+BQ_SOURCES = $(IDC_INDEX_ENV) IDC_DICOM_PARQUET_DIR=$(BQ_DICOM)
 BQ_OFFLINE = $(BQ_SOURCES) BIGQUERY_METHOD=oauth-secrets BIGQUERY_TOKEN=offline BIGQUERY_PROJECT=idc-offline-check
 ZETASQL_VENV := $(BQ_DIR)/zetasql-venv
 BQEMULATOR_VENV := $(BQ_DIR)/bqemulator-venv

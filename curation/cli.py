@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
+from curation.patient_check import curate_summary
 from curation.pipeline import run
 from curation.recipe import load_recipes
 from curation.release_diff import diff_releases
@@ -94,6 +95,8 @@ def main(
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(_summary(report))
+    for line in curate_summary(out, idc_version):
+        console.print(escape(line), highlight=False)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     console.print(f"seeds written to {out}")
@@ -127,9 +130,14 @@ def import_idc_command(
 ) -> None:
     """Turn IDC's recipe entries into our recipes (one YAML per collection)."""
     from curation.idc_import import import_idc, write_recipes
+    from curation.index_path import series_index
 
+    index = series_index()
+    if index is None:
+        console.print("no IDC series index (pip install idc-index-data, or set IDC_INDEX_PARQUET): "
+                      "patient ids are not checked")
     try:
-        recipes, skipped = import_idc(notes, sources, collection or None)
+        recipes, skipped = import_idc(notes, sources, collection or None, index.path if index else None)
     except CurationError as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None

@@ -378,11 +378,78 @@ def plan_collection(collection: str, entry: dict, folder: Path) -> tuple[dict, l
     return recipe, planned, notes
 
 
-def import_idc(notes_file: Path, sources_root: Path, collections: list[str] | None = None
-               ) -> tuple[list[ImportedRecipe], list[str]]:
+def _index_prefixes(index_ids: list[str]) -> set[str]:
+    """The prefixes of a collection's DICOM PatientIDs: everything up to the last separator."""
+    prefixes = set()
+    for patient in index_ids:
+        match = re.match(r"^(.*[-_])[^-_]+$", patient)
+        if match:
+            prefixes.add(match.group(1))
+    return prefixes
+
+
+def _follow_dicom(imported: ImportedRecipe, collection: str, index_path: Path) -> None:
+    """Where IDC's rule puts the TCIA name (``tcia_api``) before the id but the collection's
+    DICOM PatientIDs start otherwise, use the DICOM prefix and say so."""
+    name = imported.recipe.get("tcia_name")
+    if not name:
+        return
+    import duckdb
+
+    with duckdb.connect() as con:
+        ids = [r[0] for r in con.execute(
+            "select distinct PatientID from read_parquet(?) where collection_id = ?",
+            [str(index_path), collection]).fetchall()]
+    prefixes = _index_prefixes(ids)
+    holders = [imported.recipe.get("forms", {})] + imported.recipe.get("tables", [])
+    for holder in holders:
+        steps = holder.get("patient_id") or []
+        for index, step in enumerate(steps):
+            if "tcia_prefix" not in step:
+                continue
+            ours = name + step["tcia_prefix"]
+            if ours in prefixes or len(prefixes) != 1:
+                continue
+            dicom = next(iter(prefixes))
+            steps[index] = {"prefix": dicom}
+            imported.comments.append(
+                f"IDC's rule gives ids starting {ours!r} (its tcia_api), which link to no image; the "
+                f"collection's DICOM PatientIDs start {dicom!r}: this recipe follows DICOM.")
+
+
+def _check_patients(imported: ImportedRecipe, sources_root: Path, index_path: Path) -> None:
+    """Curate the recipe in memory and compare its ids with the series index: where some have
+    no images, the recipe's check is a warning, with the counts in a comment."""
+    from curation.patient_check import unmatched_ids
+    from curation.recipe import load_recipe
+    from curation.table_builder import build_table
+
+    _follow_dicom(imported, imported.collection_id, index_path)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{imported.collection_id}.yaml"
+        path.write_text(imported.render("check"), encoding="utf-8")
+        loaded = load_recipe(path, sources_root)
+        missing = []
+        for table in loaded.recipe.tables:
+            ids = build_table(loaded, table).columns[0].values.dropna().tolist()
+            collections = table.image_collections or [loaded.recipe.collection_id]
+            unmatched = unmatched_ids(collections, ids, index_path, explain=0)
+            if unmatched:
+                missing.append(f"{loaded.recipe.table_name(table)} {len(unmatched)} of {len(set(ids))}")
+    if missing:
+        imported.recipe = {**{k: v for k, v in imported.recipe.items() if k not in ("forms", "tables")},
+                           "patients_without_images": "warn",
+                           **{k: v for k, v in imported.recipe.items() if k in ("forms", "tables")}}
+        imported.comments.append("Patients without images in the series index (so the check warns): "
+                                 + "; ".join(missing) + ".")
+
+
+def import_idc(notes_file: Path, sources_root: Path, collections: list[str] | None = None,
+               index_path: Path | None = None) -> tuple[list[ImportedRecipe], list[str]]:
     """Recipes for the entries of IDC's JSON whose folder exists under ``sources_root``.
 
     Returns the recipes (sorted by collection) and one line per entry not turned into a recipe.
+    With ``index_path`` (IDC's series index) each recipe's patient ids are checked against it.
     """
     try:
         entries = json.loads(notes_file.read_text(encoding="utf-8"))
@@ -437,6 +504,8 @@ def import_idc(notes_file: Path, sources_root: Path, collections: list[str] | No
             skipped.append(f"{collection}: no table built from files"
                            + (f" ({'; '.join(imported.comments)})" if imported.comments else ""))
             continue
+        if index_path is not None:
+            _check_patients(imported, sources_root, index_path)
         recipes.append(imported)
     return recipes, skipped
 

@@ -265,3 +265,49 @@ def test_output_is_deterministic_and_loads(tmp_path: Path) -> None:
     write_recipes({"demo.yaml": first["demo"].render("n")}, out)
     assert yaml.safe_load((out / "demo.yaml").read_text())["collection_id"] == "demo"
     load_recipe(out / "demo.yaml", tmp_path / "sources")
+
+
+def _index(tmp_path: Path, rows: list[tuple[str, str]]) -> Path:
+    import duckdb
+
+    path = tmp_path / "idc_index.parquet"
+    values = ", ".join(f"('{c}', '{p}')" for c, p in rows)
+    duckdb.sql(f"copy (select * from (values {values}) t(collection_id, PatientID)) to '{path}' (format parquet)")
+    return path
+
+
+def test_ids_that_miss_images_make_the_check_warn_with_counts(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "demo")
+    (folder / "d.csv").write_text("pid\nP1\nP2\nP3\n", encoding="utf-8")
+    index = _index(tmp_path, [("demo", "P1"), ("demo", "P2")])
+    notes = tmp_path / "n.json"
+    notes.write_text(json.dumps({"demo": {"tcia": "yes", "srcs": [[{"filenm": "d.csv"}]]}}), encoding="utf-8")
+    recipes, _ = import_idc(notes, tmp_path / "sources", index_path=index)
+    assert recipes[0].recipe["patients_without_images"] == "warn"
+    assert "demo_clinical 1 of 3" in recipes[0].render("n")
+
+
+def test_all_ids_with_images_keep_the_check_an_error(tmp_path: Path) -> None:
+    folder = _folder(tmp_path, "demo")
+    (folder / "d.csv").write_text("pid\nP1\n", encoding="utf-8")
+    index = _index(tmp_path, [("demo", "P1")])
+    notes = tmp_path / "n.json"
+    notes.write_text(json.dumps({"demo": {"tcia": "yes", "srcs": [[{"filenm": "d.csv"}]]}}), encoding="utf-8")
+    recipes, _ = import_idc(notes, tmp_path / "sources", index_path=index)
+    assert "patients_without_images" not in recipes[0].recipe
+
+
+def test_a_tcia_api_spelling_that_links_to_no_image_follows_the_dicom_prefix(tmp_path: Path) -> None:
+    """IDC's 'add colec' rule writes tcia_api before the id; where the DICOM PatientIDs of the
+    collection start otherwise, the recipe follows DICOM and says so."""
+    folder = _folder(tmp_path, "demo")
+    (folder / "d.csv").write_text("pid\n001\n002\n", encoding="utf-8")
+    index = _index(tmp_path, [("demo", "Demo-Set_001"), ("demo", "Demo-Set_002")])
+    notes = tmp_path / "n.json"
+    notes.write_text(json.dumps({"demo": {"tcia": "yes", "case_id": "add colec", "tcia_api": "DEMO-SET",
+                                          "srcs": [[{"filenm": "d.csv"}]]}}), encoding="utf-8")
+    recipes, _ = import_idc(notes, tmp_path / "sources", index_path=index)
+    rendered = recipes[0].render("n")
+    assert recipes[0].recipe["tables"][0]["patient_id"] == [{"prefix": "Demo-Set_"}]
+    assert "follows DICOM" in rendered and "patients_without_images" not in recipes[0].recipe
+    assert _column(_tables(tmp_path, recipes[0])["demo_clinical"], "dicom_patient_id") == ["Demo-Set_001", "Demo-Set_002"]
