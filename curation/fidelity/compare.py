@@ -136,8 +136,13 @@ class _Expected:
     added: bool = False  # a known added column: no published position
 
 
+def _within(path: str, column: str) -> bool:
+    """``path`` is ``column`` or one of its RECORD fields."""
+    return path == column or path.startswith(column + ".")
+
+
 def _rename(path: str, old: str, new: str) -> str:
-    return new + path[len(old):] if path == old or path.startswith(old + ".") else path
+    return new + path[len(old):] if _within(path, old) else path
 
 
 def _apply_changes(published: list[Column], built: list[Column], change: TableChange | None,
@@ -157,7 +162,7 @@ def _apply_changes(published: list[Column], built: list[Column], change: TableCh
             if column in built_types:
                 result.stale.append(f"columns.{column}: not_built, but the build has it")
                 continue
-            expected = [e for e in expected if _rename(e.path, column, "\0") == e.path]
+            expected = [e for e in expected if not _within(e.path, column)]
             result.differences.append(Difference(f"column {column} not built", edit.rule))
             continue
         if edit.built_as:

@@ -4,6 +4,8 @@ staleness, skipping collections without a recipe, and the 80-column report."""
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pytest
 
@@ -262,4 +264,4 @@ def test_command_reports_a_partial_build(tmp_path, capsys):
     assert max(len(line) for line in out) <= 80
     findings = out.index(next(line for line in out if line.startswith("prostatex_findings ")))
     assert out[findings].endswith("differs") and out[findings + 1] == "  table not built"
-    assert any(line.startswith("0 exact of 8 published tables compared;") for line in out)
+    assert any(re.match(r"0 exact of \d+ published tables compared;", line) for line in out)
