@@ -247,18 +247,23 @@ def bench_release(idc_version: int) -> None:
     curate = _run_child("measure", json.dumps(["make", "-s", version, "curate"]))
     if curate["returncode"]:
         sys.exit(f"make curate failed:\n{curate['tail']}")
+    started = time.time()
     build = _run_child("measure", json.dumps(["make", "-s", version, "-o", "curate", "build"]))
-    if build["returncode"]:
-        sys.exit(f"make build failed:\n{build['tail']}")
     run_results = REPO / "target" / "run_results.json"
-    dbt_seconds = json.loads(run_results.read_text())["elapsed_time"] if run_results.exists() else float("nan")
+    built = run_results.exists() and run_results.stat().st_mtime >= started and database.exists()
+    if not built:
+        sys.exit(f"make build failed:\n{build['tail']}")
+    if build["returncode"]:  # dbt ran to the end but data tests failed: the tables are built
+        print(f"release build: make build exited {build['returncode']} (failing data tests: see "
+              f"`make build`); figures from the warehouse it built", flush=True)
+    dbt_seconds = json.loads(run_results.read_text())["elapsed_time"]
     size = release_size(database, idc_version)
     print(f"release v{idc_version}: {size['collections']} collections, {size['tables']} tables, "
           f"{size['rows']:,} rows, {size['cells']:,} cells (idc_v{idc_version}_clinical; cells: rows x columns)", flush=True)
     print(f"release curate: {curate['seconds']:.1f} s (cpu {curate['cpu_seconds']:.1f} s), "
           f"peak {curate['peak_mb']:,.0f} MB; {size['cells'] / curate['seconds']:,.0f} cells/s", flush=True)
     print(f"release build: {build['seconds']:.1f} s (cpu {build['cpu_seconds']:.1f} s; dbt build "
-          f"{dbt_seconds:.1f} s, the rest the DICOM fixture export), peak {build['peak_mb']:,.0f} MB "
+          f"{dbt_seconds:.1f} s, the rest DICOM fixture export and start-up), peak {build['peak_mb']:,.0f} MB "
           f"(dbt and DuckDB)", flush=True)
 
 
