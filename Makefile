@@ -8,6 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 IDC_VERSION ?= 22
 DBT_ARGS ?=
+BENCH_ARGS ?=
 CURATE_ARGS ?= --first-release
 
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -23,7 +24,7 @@ IDC_INDEX_ENV = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_INDEX_VERSION=$$($(BIN)/pytho
 DBT = $(IDC_INDEX_ENV) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs bench clean bigquery-check
+.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,6 +66,10 @@ docs: build
 	$(DBT) docs generate --static $(DBT_VARS)
 	@echo "docs: target/static_index.html (one file, opens offline); gaps: $(BIN)/python -m curation.docs_coverage target"
 
+# How exactly the build reproduces IDC's published schemas (curation/fidelity; README "Fidelity").
+fidelity: build
+	$(BIN)/python -m curation.fidelity --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
+
 test: pytest dbt-test lint metrics-check bigquery-check
 
 # The BigQuery path, proven offline (README "Checking the BigQuery path offline"; scripts in
@@ -96,8 +101,9 @@ bigquery-check: install curate $(ZETASQL_VENV)/.installed $(BQEMULATOR_VENV)/.in
 	@echo "== bigquery-check d. dbt build --target bigquery_emulator on a local BigQuery emulator"
 	time $(BQ_SOURCES) $(BIN)/python scripts/bigquery/emulator_build.py --emulator-venv $(BQEMULATOR_VENV) --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
 
+# BENCH_ARGS=--release-only: only the whole-release figures (about as long as make build)
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --idc-version $(IDC_VERSION) $(BENCH_ARGS)
 
 clean:
 	rm -rf build target logs seeds/curated

@@ -34,6 +34,7 @@ class Reason(str, Enum):
     DICTIONARY_ORPHAN_OPTION = "dictionary_orphan_option"
     DICTIONARY_DUPLICATE_VARIABLE = "dictionary_duplicate_variable"
     DICTIONARY_INVALID = "dictionary_invalid"
+    REFERENCE_INVALID = "reference_invalid"  # published schemas / known differences (curation.fidelity)
 
 
 @dataclass(frozen=True)
