@@ -82,8 +82,16 @@ def _transpose(columns: list[pa.Array]) -> list[pa.Array]:
     return [pa.array(r, type=pa.large_string()) for r in rows]
 
 
+def _carried_levels(batch: Batch) -> int:
+    """How many upper header levels take the text on their left where blank: IDC's reading
+    (pandas with blanks kept as "") fills only the sheet's first row, whose blank cells pandas
+    names ``Unnamed: n``; a blank cell of any lower row, or of a pivoted sheet, stays blank."""
+    return 1 if not batch.pivot and len(batch.header_rows) > 1 and batch.header_rows[0] == 1 else 0
+
+
 def _carry_right(header: list[list[str]], levels: int) -> None:
-    """Blank cells of the upper header rows take the text on their left (merged cells), in place."""
+    """Blank cells of the first ``levels`` header rows take the text on their left (merged
+    cells read as blanks), in place."""
     for level in range(levels):
         last = ""
         for cells in header:
@@ -301,8 +309,15 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     batch: Batch = table.batches[number]
     source, grid, columns, n_rows, where = _open(loaded, table, number)
     header = _header_cells(columns, batch.header_rows)
-    fill_merged(header, grid.merged, batch.header_rows, batch.pivot)
-    _carry_right(header, len(batch.header_rows) - 1)
+    carried = _carried_levels(batch)
+    # merged cells repeat in the carried rows and in the lowest row (where IDC would get no
+    # name at all); a merged cell of another upper row stays in its first column, as in IDC
+    filled = [list(cells) for cells in header]
+    fill_merged(filled, grid.merged, batch.header_rows, batch.pivot)
+    for level in [*range(carried), len(batch.header_rows) - 1]:
+        for cells, merged in zip(header, filled):
+            cells[level] = merged[level]
+    _carry_right(header, carried)
     joined = [join_header_cells(cells, loaded.idc_version) for cells in header]
     normalized = [normalize_header(j) for j in joined]
 

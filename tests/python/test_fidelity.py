@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,8 @@ import duckdb
 import pytest
 import yaml
 
-from _helpers import IDC_VERSION, REPO, curate_repo, snapshot
+from _helpers import IDC_VERSION, REPO
+from _warehouse import built_warehouse
 from curation.fidelity.__main__ import check, recipe_collections
 from curation.fidelity.render import render
 from curation.fidelity.warehouse import bigquery_type
@@ -54,29 +53,13 @@ class Build:
 
 
 @pytest.fixture(scope="session")
-def dbt_build(tmp_path_factory, command_runs) -> Build:
-    """Curate the bundled sources into the repository's seeds/curated, then `dbt build` them
-    into a temporary DuckDB file. Runs once per session."""
-    tmp = tmp_path_factory.mktemp("dbt")
-    curated, _ = command_runs
-    if snapshot(REPO / "seeds" / "curated") != curated:  # another test curated in between
-        assert curate_repo() == curated
-    index = subprocess.run([str(BIN / "python"), "-m", "curation.index_path"], cwd=REPO,
-                           capture_output=True, text=True, check=True).stdout.strip()
-    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO), "IDC_DUCKDB_PATH": str(tmp / "idc.duckdb"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "IDC_INDEX_PARQUET": index, "DBT_TARGET": "duckdb",
-           "GX_ANALYTICS_ENABLED": "False"}
-    if (REPO / "data" / "dicom").is_dir():  # the imaging sources dbt build also reads (as `make build`)
-        dicom = subprocess.run([str(BIN / "curate"), "dicom", "data/dicom", "--out", str(tmp / "dicom")],
-                               cwd=REPO, env=env, capture_output=True, text=True)
-        assert dicom.returncode == 0, dicom.stderr[-3000:]
-        env["IDC_DICOM_PARQUET_DIR"] = str(tmp / "dicom")
-    result = subprocess.run(
-        [str(BIN / "dbt"), "build", "--full-refresh", "--vars", f"{{idc_version: {IDC_VERSION}}}",
-         "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")],
-        cwd=REPO, env=env, capture_output=True, text=True,
-    )
-    return Build(result.returncode, result.stdout + result.stderr, tmp / "idc.duckdb", REPO / "seeds" / "curated")
+def dbt_build(tmp_path_factory) -> Build:
+    """The session's warehouse (``_warehouse``): the bundled release (plus one added
+    collection) curated into the repository's seeds/curated and built by `dbt build` with
+    every data test, once per session."""
+    warehouse = built_warehouse(tmp_path_factory)
+    log = (warehouse.root / "build.log").read_text(encoding="utf-8")
+    return Build(0, log, warehouse.database, REPO / "seeds" / "curated")
 
 
 @pytest.fixture(scope="session")
@@ -90,11 +73,6 @@ def db(dbt_build: Build):
 # Differences that no rule of IDC explains: suspected bugs of the build, reported (not listed as
 # known differences). Each test below is a strict xfail: when the bug is fixed it passes, the
 # run fails, and the entry must go.
-SUSPECTED_BUGS = {
-    "breast_diagnosis_clinical": "pivoted sheet with header_rows [1, 2]: a blank upper header cell "
-                                 "takes the text on its left (pathology_which_breast, mri_report_birad); "
-                                 "IDC leaves it out (which_breast, birad)",
-}
 
 
 @pytest.fixture(scope="session")
@@ -105,19 +83,9 @@ def fidelity(dbt_build: Build):
 def test_published_tables_are_built_or_known_differences(fidelity):
     """Holds for any set of recipes: tables of collections without a recipe are skipped."""
     report, known = fidelity
-    unexplained = [r for r in report.results if r.status == "differs" and r.table not in SUSPECTED_BUGS]
+    unexplained = [r for r in report.results if r.status == "differs"]
     assert not unexplained and not report.orphans, "\n".join(render(report, known))
     assert {"table_metadata", "column_metadata"} <= {r.table for r in report.compared}
-
-
-@pytest.mark.parametrize("table", sorted(SUSPECTED_BUGS))
-@pytest.mark.xfail(strict=True, reason="suspected bug, see SUSPECTED_BUGS")
-def test_suspected_bug_is_fixed(fidelity, table: str):
-    report, known = fidelity
-    (result,) = [r for r in report.results if r.table == table]
-    if result.skipped:
-        pytest.skip(f"no recipe for {result.collection}")
-    assert result.status != "differs", SUSPECTED_BUGS[table]
 
 
 def test_transcription_is_complete():
