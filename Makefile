@@ -8,6 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 IDC_VERSION ?= 22
 DBT_ARGS ?=
+BENCH_ARGS ?=
 CURATE_ARGS ?= --first-release
 
 export DBT_PROFILES_DIR := $(CURDIR)
@@ -16,12 +17,14 @@ export DBT_TARGET ?= duckdb
 export IDC_DUCKDB_PATH ?= $(CURDIR)/build/idc.duckdb
 export IDC_DICOM_PARQUET_DIR ?= $(CURDIR)/build/dicom
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-export GX_ANALYTICS_ENABLED := False
+# IDC's series index (the patient checks): idc-index-data's Parquet, pinned in pyproject to the
+# default release (README "Patients without images" says how to build another release).
 IDC_INDEX = $$($(BIN)/python -m curation.index_path)
-DBT = IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/dbt
+IDC_INDEX_ENV = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_INDEX_VERSION=$$($(BIN)/python -m curation.index_path --version)
+DBT = $(IDC_INDEX_ENV) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs bench clean bigquery-check
+.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,7 +51,7 @@ pytest: install
 dbt-test: build
 
 lint: install curate
-	IDC_INDEX_PARQUET=$(IDC_INDEX) $(BIN)/sqlfluff lint models tests/dbt analyses
+	$(IDC_INDEX_ENV) $(BIN)/sqlfluff lint models tests/dbt analyses
 
 # MetricFlow reads target/semantic_manifest.json: parse for the duckdb target first.
 metrics-check: build
@@ -63,6 +66,10 @@ docs: build
 	$(DBT) docs generate --static $(DBT_VARS)
 	@echo "docs: target/static_index.html (one file, opens offline); gaps: $(BIN)/python -m curation.docs_coverage target"
 
+# How exactly the build reproduces IDC's published schemas (curation/fidelity; README "Fidelity").
+fidelity: build
+	$(BIN)/python -m curation.fidelity --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
+
 test: pytest dbt-test lint metrics-check bigquery-check
 
 # The BigQuery path, proven offline (README "Checking the BigQuery path offline"; scripts in
@@ -72,7 +79,7 @@ test: pytest dbt-test lint metrics-check bigquery-check
 BQ_DIR := build/bigquery
 BQ_TARGET := $(BQ_DIR)/target
 BQ_DICOM := $(CURDIR)/$(BQ_DIR)/dicom
-BQ_SOURCES = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_DICOM_PARQUET_DIR=$(BQ_DICOM)
+BQ_SOURCES = $(IDC_INDEX_ENV) IDC_DICOM_PARQUET_DIR=$(BQ_DICOM)
 BQ_OFFLINE = $(BQ_SOURCES) BIGQUERY_METHOD=oauth-secrets BIGQUERY_TOKEN=offline BIGQUERY_PROJECT=idc-offline-check
 ZETASQL_VENV := $(BQ_DIR)/zetasql-venv
 BQEMULATOR_VENV := $(BQ_DIR)/bqemulator-venv
@@ -94,8 +101,9 @@ bigquery-check: install curate $(ZETASQL_VENV)/.installed $(BQEMULATOR_VENV)/.in
 	@echo "== bigquery-check d. dbt build --target bigquery_emulator on a local BigQuery emulator"
 	time $(BQ_SOURCES) $(BIN)/python scripts/bigquery/emulator_build.py --emulator-venv $(BQEMULATOR_VENV) --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
 
+# BENCH_ARGS=--release-only: only the whole-release figures (about as long as make build)
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --idc-version $(IDC_VERSION) $(BENCH_ARGS)
 
 clean:
 	rm -rf build target logs seeds/curated

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation.column_types import BatchProfile, profile
 from curation.errors import CurationError, Reason, Where
 from curation.layout import SkipReason, data_end, fill_merged
 from curation.naming import (
@@ -39,6 +40,9 @@ class SourceColumn:
     header_cells: list[str]
     number: int  # 0-based position in the source sheet (its row, for a pivoted sheet)
     values: pd.Series
+    # the column's profile over the rows IDC's pandas reading types it by (``pandas_rows``);
+    # None: profile ``values``
+    pandas_profile: BatchProfile | None = None
 
 
 @dataclass
@@ -50,6 +54,8 @@ class BatchData:
     columns: list[SourceColumn]
     patient_column: str
     patient_ids: pd.Series
+    row_numbers: np.ndarray  # 1-based sheet row (sheet column, when pivoted) of each kept row
+    cast_column: str  # the column IDC casts to integer-or-text (curation.column_types)
     rows_read: int
     rows_skipped: Counter
     source_columns: int
@@ -76,8 +82,16 @@ def _transpose(columns: list[pa.Array]) -> list[pa.Array]:
     return [pa.array(r, type=pa.large_string()) for r in rows]
 
 
+def _carried_levels(batch: Batch) -> int:
+    """How many upper header levels take the text on their left where blank: IDC's reading
+    (pandas with blanks kept as "") fills only the sheet's first row, whose blank cells pandas
+    names ``Unnamed: n``; a blank cell of any lower row, or of a pivoted sheet, stays blank."""
+    return 1 if not batch.pivot and len(batch.header_rows) > 1 and batch.header_rows[0] == 1 else 0
+
+
 def _carry_right(header: list[list[str]], levels: int) -> None:
-    """Blank cells of the upper header rows take the text on their left (merged cells), in place."""
+    """Blank cells of the first ``levels`` header rows take the text on their left (merged
+    cells read as blanks), in place."""
     for level in range(levels):
         last = ""
         for cells in header:
@@ -259,14 +273,52 @@ def _select_columns(batch: Batch, joined: list[str], normalized: list[str], rows
     return unique, keep_positions, dropped
 
 
+def pandas_rows(batch: Batch, columns: list[pa.Array], n_rows: int) -> np.ndarray | None:
+    """The rows whose cells type a column in IDC's conventional reading (None: the kept rows).
+
+    IDC reads the whole sheet or file with pandas, its first row as the header, and types the
+    columns then: rows it removes afterwards (lower header rows, ``skipRows``, rows past
+    ``maxRow``) still count. pandas leaves out trailing empty rows of a workbook and empty
+    lines of a CSV. Pivoted sheets are typed after turning: their kept rows.
+    """
+    if batch.pivot or n_rows < 2:
+        return None
+    blank_row = np.logical_and.reduce([_blank(col) for col in columns]) if columns else np.ones(n_rows, bool)
+    rows = ~blank_row if batch.file_format in ("csv", "tsv") else np.arange(n_rows) <= (
+        np.flatnonzero(~blank_row).max(initial=0))
+    rows[0] = False
+    return rows
+
+
+def _cast_column(batch: Batch, joined: list[str], normalized: list[str], keep_positions: list[int],
+                 names: list[str], where: Where) -> str:
+    """Curated name of the column IDC casts to integer-or-text: ``idc_cast_column``, or the
+    first kept column."""
+    if batch.idc_cast_column is None:
+        return names[0]
+    position = find_column(batch.idc_cast_column, joined, normalized, "idc_cast_column", where)
+    if position not in keep_positions:
+        raise CurationError(Reason.RECIPE_INVALID, "idc_cast_column names a column that is not kept "
+                            "(skip_columns, or neither header nor values)",
+                            where.with_(column=batch.idc_cast_column))
+    return names[keep_positions.index(position)]
+
+
 def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     """One batch: grid -> header -> kept rows -> kept columns -> patient ids, with an account."""
     batch: Batch = table.batches[number]
     source, grid, columns, n_rows, where = _open(loaded, table, number)
     header = _header_cells(columns, batch.header_rows)
-    fill_merged(header, grid.merged, batch.header_rows, batch.pivot)
-    _carry_right(header, len(batch.header_rows) - 1)
-    joined = [join_header_cells(cells) for cells in header]
+    carried = _carried_levels(batch)
+    # merged cells repeat in the carried rows and in the lowest row (where IDC would get no
+    # name at all); a merged cell of another upper row stays in its first column, as in IDC
+    filled = [list(cells) for cells in header]
+    fill_merged(filled, grid.merged, batch.header_rows, batch.pivot)
+    for level in [*range(carried), len(batch.header_rows) - 1]:
+        for cells, merged in zip(header, filled):
+            cells[level] = merged[level]
+    _carry_right(header, carried)
+    joined = [join_header_cells(cells, loaded.idc_version) for cells in header]
     normalized = [normalize_header(j) for j in joined]
 
     rows = _select_rows(batch, columns, n_rows, joined, normalized, where)
@@ -277,21 +329,27 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         batch, joined, normalized, rows, patient_position, where, warnings)
 
     mask = None if rows.keep.all() else pa.array(rows.keep)
+    conventional = loaded.recipe.type_mode == "idc" and table.idc_path == "conventional"
+    typed_rows = pandas_rows(batch, columns, n_rows) if conventional else None
+    typed_mask = None if typed_rows is None else pa.array(typed_rows)
     columns_out = [
         SourceColumn(
             name=n,
             header_cells=[c for c in header[p] if c.strip()],
             number=p,
             values=pd.Series(rows.data[p] if mask is None else rows.data[p].filter(mask), dtype="str"),
+            pandas_profile=None if typed_mask is None else profile(pd.Series(columns[p].filter(typed_mask),
+                                                                             dtype="str")),
         )
         for n, p in zip(unique, keep_positions)
     ]
     patient_index = keep_positions.index(patient_position)
     raw_ids = columns_out[patient_index].values.str.strip()
     steps = batch.patient_id if batch.patient_id is not None else table.patient_id
-    ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name,
-                              rows.start + np.flatnonzero(rows.keep) + 1,
+    row_numbers = rows.start + np.flatnonzero(rows.keep) + 1
+    ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name, row_numbers,
                               where.with_(column=batch.patient_column))
+    cast_column = _cast_column(batch, joined, normalized, keep_positions, unique, where)
     if not rows.keep.any():
         warnings.append(Warning_("empty_batch", "the batch has no data rows: nothing is written from it", where))
     return BatchData(
@@ -302,6 +360,8 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
         columns=columns_out,
         patient_column=unique[patient_index],
         patient_ids=ids.reset_index(drop=True),
+        row_numbers=row_numbers,
+        cast_column=cast_column,
         rows_read=rows.rows_read,
         rows_skipped=rows.skipped,
         source_columns=len(columns),

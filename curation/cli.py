@@ -12,6 +12,7 @@ from rich.table import Table as RichTable
 
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
+from curation.patient_check import curate_summary
 from curation.pipeline import run
 from curation.recipe import load_recipes
 from curation.release_diff import diff_releases
@@ -69,7 +70,7 @@ def main(
         False, "--first-release", help="there is no previous release: every table is new"),
     strict: bool = typer.Option(False, help="fail on any warning"),
     quality_gate: bool = typer.Option(
-        True, "--quality-gate/--no-quality-gate", help="validate with Great Expectations before writing"),
+        True, "--quality-gate/--no-quality-gate", help="check every table against its column_metadata before writing"),
 ) -> None:
     """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
     if ctx.invoked_subcommand is not None:
@@ -94,6 +95,8 @@ def main(
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from None
     console.print(_summary(report))
+    for line in curate_summary(out, idc_version):
+        console.print(escape(line), highlight=False)
     for warning in report.warnings:
         console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
     console.print(f"seeds written to {out}")
@@ -116,6 +119,34 @@ def diff(
     for c in changes:
         table.add_row(c.table, c.kind, c.column, c.old, c.new)
     Console(width=console.width).print(table if changes else "no changes")
+
+
+@app.command("import-idc")
+def import_idc_command(
+    notes: Path = typer.Argument(..., help="IDC's recipes: clinical_notes.json of ImagingDataCommons/etl_flow"),
+    collection: list[str] = typer.Option(None, "--collection", help="only this collection (repeatable)"),
+    out: Path = typer.Option(Path("recipes"), help="folder the recipes are written to"),
+    sources: Path = typer.Option(Path("data/sources"), help="root folder of the downloaded files"),
+) -> None:
+    """Turn IDC's recipe entries into our recipes (one YAML per collection)."""
+    from curation.idc_import import import_idc, write_recipes
+    from curation.index_path import series_index
+
+    index = series_index()
+    if index is None:
+        console.print("no IDC series index (pip install idc-index-data, or set IDC_INDEX_PARQUET): "
+                      "patient ids are not checked")
+    try:
+        recipes, skipped = import_idc(notes, sources, collection or None, index.path if index else None)
+    except CurationError as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from None
+    write_recipes({f"{r.collection_id}.yaml": r.render(notes.name) for r in recipes}, out)
+    tables = sum(len(r.recipe.get("tables", [])) + len(r.recipe.get("forms", {}).get("codes", []))
+                 for r in recipes)
+    console.print(f"{len(recipes)} recipes ({tables} tables) written to {out}")
+    for line in skipped:
+        console.print(f"  not imported: {escape(line)}")
 
 
 @app.command("dicom")

@@ -1,14 +1,55 @@
 """Column types: one SQL type per column, decided over all of a table's batches.
 
+This module is the only place that decides a column's type: the table builder asks it for
+every column (``type_column``), the recipe's ``column_types`` overrides are checked by it
+(``misfit``), and dictionaries ask it whether their type fits (``retype``). Types are named
+as in BigQuery's column_metadata (``SqlType``): INTEGER, FLOAT, BOOLEAN, DATE, STRING.
+
 Two modes, chosen per recipe (``type_mode``):
 
-``idc`` (default) reproduces the types IDC publishes, because users' queries depend on them:
+``idc`` (default) reproduces the types IDC publishes, because users' queries depend on them.
+IDC types a table along one of two code paths (the table's ``idc_path``):
+
+``conventional`` (pandas reading every cell as text-or-number, blanks kept as ``""``):
+  * a batch's column is profiled over the rows pandas saw, the whole sheet after its first
+    row (``curation.batch_reader.pandas_rows``): rows IDC removes afterwards (lower header
+    rows, ``skipRows``, rows past ``maxRow``) still vote, trailing empty rows do not;
   * in each batch a column is read as text when any cell is blank or not a number/boolean
     (so ``NA`` or one empty cell makes the column STRING);
   * a boolean or integer column missing from some batch becomes STRING;
-  * a column with decimals in some batch is FLOAT, unless every value is whole (STRING);
-  * dates stay STRING (IDC's pandas reading gives no DATE columns);
-  * otherwise whole numbers INTEGER, decimals FLOAT, TRUE/FALSE BOOLEAN, the rest STRING.
+  * a column with decimals in some batch is FLOAT, unless every value is whole (STRING,
+    written as integer text: ``1.0`` -> ``1``);
+  * the column at IDC's ``patientIdRow`` (the batch's ``idc_cast_column``, by default its
+    first kept column) is cast to integer-or-text before typing: STRING in every batch,
+    whatever it holds; its text is kept as it is;
+  * dates stay STRING (IDC's pandas reading gives no DATE columns), TRUE/FALSE columns too
+    (the conventional path never publishes BOOLEAN);
+  * otherwise whole numbers INTEGER, decimals FLOAT, the rest STRING.
+
+``acrin`` (ACRIN case-report forms): IDC reads each form CSV with pandas' default NA
+handling, stacks the batches, recasts all-whole float columns to nullable integers, writes a
+CSV and loads it with BigQuery's schema auto-detection. So:
+  * NULL (and not voting) are blank cells and pandas' default NA tokens, matched against the
+    whole cell text, case-sensitively and without trimming (pandas 2.x/3.x list):
+    ``''``, ``#N/A``, ``#N/A N/A``, ``#NA``, ``-1.#IND``, ``-1.#QNAN``, ``-NaN``, ``-nan``,
+    ``1.#IND``, ``1.#QNAN``, ``<NA>``, ``N/A``, ``NA``, ``NULL``, ``NaN``, ``None``, ``n/a``,
+    ``nan``, ``null`` (``' NA'`` is text). A cell of blanks only is taken as blank here too;
+  * a column missing from a batch is NULL there and does not vote;
+  * over the remaining values: every one a whole number (``7``, ``007``, ``1.0``) that fits
+    in 64 bits INTEGER; every one a number FLOAT; every one true/false (any case, as pandas
+    reads booleans) BOOLEAN; every one an ISO date ``YYYY-MM-DD`` DATE (BigQuery detects
+    dates only in that form); a column with no value at all STRING; any other mix STRING;
+  * every row votes: BigQuery's documentation says auto-detection samples up to 500 rows,
+    but the published ``acrin_nsclc_fdg_pet_F1`` (1541 rows) has ``f1e33`` INTEGER, whose
+    only value is in row 1216; so no sample window is applied;
+  * limits, all absent from the corpus: BigQuery would detect date-times
+    (``2020-01-31 08:30:00``) as TIMESTAMP and times as TIME; they are STRING here (this
+    project has no such types). ``inf``/``Infinity`` (a float to pandas) and integers beyond
+    64 bits are STRING here, as in every mode;
+  * a cell holding an NA token as text (``NA``, ``N/A``, ``null`` ...) is NULL in IDC's table.
+    Nothing is dropped silently: in a STRING column the text is kept; in any other column the
+    cell is written NULL, as IDC does, and the table builder reports a warning
+    (``idc_null_text``) with the count and the first row.
 
 ``inferred`` is what a new collection should use: blanks are NULL and do not decide the type;
 a column is INTEGER when every non-blank value is a whole number (``12`` or ``12.0``) that
@@ -20,21 +61,33 @@ with date-times) gives STRING, so no value is ever lost or changed to fit a type
 
 What counts as a number: optional sign, digits with an optional decimal point, optional
 exponent (``-1``, ``+2``, ``007``, ``1.``, ``.5``, ``1e-3``). ``NA``, ``nan``, ``inf``,
-``Infinity``, ``1,5``, ``12 mm`` and ``<5`` are text in both modes. Whole numbers too long
+``Infinity``, ``1,5``, ``12 mm`` and ``<5`` are text in every mode. Whole numbers too long
 for a 64-bit integer are codes, typed STRING. Date-times (``2020-01-31 08:30:00``) and
 other date spellings (``31/01/2020``: day and month order is ambiguous) are STRING.
 
-Types are named as in BigQuery's column_metadata: INTEGER, FLOAT, BOOLEAN, DATE, STRING.
+A recipe's ``column_types`` sets a column's type in any mode; every value must fit it
+(``misfit`` finds the first that does not, with the same kernels as the inference). A
+dictionary's type is used only under ``inferred`` (``retype``); under ``idc`` it never
+changes a published type. A column without any value is never given a dictionary's type.
+
 The work is done with Arrow compute kernels on whole columns.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
+from typing import Literal, get_args
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+SqlType = Literal["INTEGER", "FLOAT", "BOOLEAN", "DATE", "STRING"]
+SQL_TYPES: tuple[str, ...] = get_args(SqlType)
+TypeMode = Literal["idc", "inferred"]
+IdcPath = Literal["conventional", "acrin"]
 
 _INT_RE = r"^[+-]?\d+$"
 _NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -42,6 +95,9 @@ _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _BOOL_WORDS = pa.array(["TRUE", "FALSE"])
 _INT64_DIGITS = 19
 _SAMPLE = 64
+# pandas' default NA tokens (read_csv with keep_default_na=True), besides the empty cell
+PANDAS_NA_TOKENS = ("#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+                    "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null")
 
 
 class Kind(str, Enum):
@@ -115,44 +171,44 @@ def is_blank(series: pd.Series) -> pd.Series:
     return series.str.strip() == ""
 
 
+def _kind(present: pa.Array) -> Kind:
+    """The kind of a column's non-blank, trimmed values."""
+    if len(present) == 0:
+        return Kind.EMPTY
+    head = present.slice(0, _SAMPLE)
+    if _all(pc.is_in(pc.utf8_upper(head), value_set=_BOOL_WORDS)) and _all(
+            pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS)):
+        return Kind.BOOLEAN
+    if _all_match(present, _INT_RE):
+        return Kind.INTEGER if _fits_int64(present) else Kind.STRING  # codes too long for SQL integers
+    if _all_match(present, _NUMBER_RE):
+        numbers = pc.cast(_unsigned(present), pa.float64())
+        if not _all(pc.is_finite(numbers)):  # 1e999
+            return Kind.STRING
+        whole = _all(pc.equal(pc.floor(numbers), numbers)) and _all(pc.less(pc.abs(numbers), 2.0**63))
+        return Kind.WHOLE_FLOAT if whole else Kind.FLOAT
+    if _valid_iso_dates(present):
+        return Kind.DATE
+    return Kind.STRING
+
+
 def profile(values: pd.Series) -> BatchProfile:
     """Classify one batch's values of a column (a Series of str, blanks as "")."""
     trimmed = pc.utf8_trim_whitespace(_arrow(values))
     blank = pc.equal(trimmed, "")
     has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
     present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
-    if len(present) == 0:
-        return BatchProfile(Kind.EMPTY, has_blank)
-    head = present.slice(0, _SAMPLE)
-    if _all(pc.is_in(pc.utf8_upper(head), value_set=_BOOL_WORDS)) and _all(
-            pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS)):
-        return BatchProfile(Kind.BOOLEAN, has_blank)
-    if _all_match(present, _INT_RE):
-        if _fits_int64(present):
-            return BatchProfile(Kind.INTEGER, has_blank)
-        return BatchProfile(Kind.STRING, has_blank)  # codes too long for any SQL integer
-    if _all_match(present, _NUMBER_RE):
-        numbers = pc.cast(_unsigned(present), pa.float64())
-        if not _all(pc.is_finite(numbers)):  # 1e999
-            return BatchProfile(Kind.STRING, has_blank)
-        whole = _all(pc.equal(pc.floor(numbers), numbers)) and _all(pc.less(pc.abs(numbers), 2.0**63))
-        return BatchProfile(Kind.WHOLE_FLOAT if whole else Kind.FLOAT, has_blank)
-    if _valid_iso_dates(present):
-        return BatchProfile(Kind.DATE, has_blank)
-    return BatchProfile(Kind.STRING, has_blank)
+    return BatchProfile(_kind(present), has_blank)
 
 
 def _idc_type(profiles: list[BatchProfile], missing_somewhere: bool) -> str:
+    """IDC's conventional path."""
     kinds = set()
     for p in profiles:
         # IDC reads blanks as "" text, so a blank makes the whole batch column text.
         kinds.add(Kind.STRING if p.has_blank or p.kind in (Kind.EMPTY, Kind.DATE) else p.kind)
-    if Kind.STRING in kinds:
-        return "STRING"
-    if kinds == {Kind.BOOLEAN}:
-        return "STRING" if missing_somewhere else "BOOLEAN"
-    if Kind.BOOLEAN in kinds:
-        return "STRING"
+    if Kind.STRING in kinds or Kind.BOOLEAN in kinds:
+        return "STRING"  # TRUE/FALSE columns are written as text: never BOOLEAN on this path
     if kinds == {Kind.INTEGER}:
         return "STRING" if missing_somewhere else "INTEGER"
     if Kind.FLOAT in kinds:
@@ -175,10 +231,123 @@ def _inferred_type(profiles: list[BatchProfile]) -> str:
 
 
 def decide_type(profiles: list[BatchProfile], missing_somewhere: bool, mode: str) -> str:
-    """The SQL type of a column from its profiles in the batches that have it."""
+    """The SQL type of a column from its profiles in the batches that have it (``idc``: the
+    conventional path, without the cast column rule; ``type_column`` has every rule)."""
     if mode == "idc":
         return _idc_type(profiles, missing_somewhere)
     return _inferred_type(profiles)
+
+
+_ACRIN_TYPES = {Kind.INTEGER: "INTEGER", Kind.WHOLE_FLOAT: "INTEGER", Kind.FLOAT: "FLOAT",
+                Kind.BOOLEAN: "BOOLEAN", Kind.DATE: "DATE"}
+
+
+def pandas_na_text(values: pd.Series) -> np.ndarray:
+    """Which cells pandas' default NA handling reads as NULL although they hold text (``NA``)."""
+    return pc.is_in(_arrow(values), value_set=pa.array(PANDAS_NA_TOKENS, type=pa.large_string())).to_numpy(
+        zero_copy_only=False)
+
+
+def _acrin_type(values: pd.Series, na_text: np.ndarray) -> str:
+    """IDC's ACRIN path: pandas' default NA reading, whole floats recast, BigQuery auto-detection."""
+    trimmed = pc.utf8_trim_whitespace(_arrow(values))
+    absent = pc.or_(pc.equal(trimmed, ""), pa.array(na_text))
+    if _all(absent):
+        return "STRING"  # no value at all
+    return _ACRIN_TYPES.get(_kind(pc.filter(trimmed, pc.invert(absent))), "STRING")
+
+
+@dataclass(frozen=True)
+class TypedColumn:
+    """A column's SQL type and its seed text; ``nulled`` marks the cells written NULL although
+    they hold text (IDC's ACRIN path reads ``NA`` and the like as NULL)."""
+
+    sql_type: str
+    values: pd.Series
+    nulled: np.ndarray
+
+
+def type_column(values: pd.Series, profiles: list[BatchProfile], missing_somewhere: bool, mode: str,
+                path: str = "conventional", cast: bool = False) -> TypedColumn:
+    """The type and seed text of one stacked column (``values``: every batch's cells, ``""`` in
+    the batches without it; ``profiles``: one per batch that has it). ``cast``: some batch's
+    ``idc_cast_column`` is this column (conventional path)."""
+    none = np.zeros(len(values), dtype=bool)
+    if mode == "idc" and path == "acrin":
+        na_text = pandas_na_text(values)
+        sql_type = _acrin_type(values, na_text)
+        if sql_type == "STRING" or not na_text.any():
+            return TypedColumn(sql_type, format_text(values, sql_type, []), none)
+        cleaned = values.where(~na_text, "")
+        return TypedColumn(sql_type, format_text(cleaned, sql_type, []), na_text)
+    if mode == "idc" and cast:
+        return TypedColumn("STRING", format_text(values, "STRING", []), none)
+    sql_type = decide_type(profiles, missing_somewhere, mode)
+    return TypedColumn(sql_type, format_text(values, sql_type, profiles), none)
+
+
+def _fit_mask(trimmed: pa.Array, sql_type: str) -> pa.Array:
+    """Per value: whether it fits ``sql_type`` (blanks fit every type), by the rules above."""
+    blank = pc.equal(trimmed, "")
+    if sql_type == "STRING":
+        return pc.or_(blank, pc.invert(blank))
+    if sql_type == "BOOLEAN":
+        return pc.or_(blank, pc.is_in(pc.utf8_upper(trimmed), value_set=_BOOL_WORDS))
+    if sql_type == "DATE":
+        dated = pc.match_substring_regex(trimmed, _DATE_RE)
+        parsed = pc.strptime(pc.if_else(dated, trimmed, "1970-01-01"), format="%Y-%m-%d", unit="s",
+                             error_is_null=True)
+        real = pc.equal(pc.fill_null(pc.strftime(parsed, format="%Y-%m-%d"), ""),
+                        pc.cast(trimmed, pa.string()))
+        return pc.or_(blank, pc.and_(dated, real))
+    unsigned = _unsigned(trimmed)
+    is_int = pc.match_substring_regex(unsigned, _INT_RE)
+    digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(trimmed, "+-"), "0")).to_numpy(zero_copy_only=False)
+    int_ok = is_int.to_numpy(zero_copy_only=False).copy()
+    for i in np.flatnonzero(int_ok & (digits >= _INT64_DIGITS)):
+        int_ok[i] = -(2**63) <= int(trimmed[i].as_py()) < 2**63
+    is_number = pc.and_(pc.match_substring_regex(unsigned, _NUMBER_RE), pc.invert(is_int))
+    numbers = pc.cast(pc.if_else(is_number, unsigned, "0"), pa.float64())
+    decimal_ok = pc.and_(is_number, pc.is_finite(numbers))
+    if sql_type == "INTEGER":
+        decimal_ok = pc.and_(decimal_ok, pc.and_(pc.equal(pc.floor(numbers), numbers),
+                                                 pc.less(pc.abs(numbers), 2.0**63)))
+    return pc.or_(pc.or_(blank, pa.array(int_ok)), decimal_ok)
+
+
+def misfit(values: pd.Series, sql_type: str) -> int | None:
+    """Position of the first value that does not fit ``sql_type``; None when all fit."""
+    fits = _fit_mask(pc.utf8_trim_whitespace(_arrow(values)), sql_type).to_numpy(zero_copy_only=False)
+    bad = np.flatnonzero(~fits)
+    return int(bad[0]) if len(bad) else None
+
+
+def override(values: pd.Series, sql_type: str) -> pd.Series:
+    """Seed text of a column given ``sql_type`` by the recipe (every value fits: see ``misfit``)."""
+    return format_text(values, sql_type, [])
+
+
+def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[str, pd.Series] | None:
+    """A dictionary's type for a column typed ``sql_type`` (``type_mode: inferred`` only).
+
+    ``target`` is INTEGER, NUMBER (INTEGER or FLOAT, as the values decide), DATE or STRING.
+    Returns the new type and seed text, the column as it is when the dictionary changes
+    nothing (no type, the same type, a BOOLEAN column, a column without any value), or None
+    when some value does not fit.
+    """
+    unchanged = (sql_type, values)
+    present = values.dropna()
+    if target is None or target == sql_type or sql_type == "BOOLEAN" or (present.str.strip() == "").all():
+        return unchanged
+    if target == "NUMBER":
+        if sql_type in ("INTEGER", "FLOAT"):
+            return unchanged
+        target = "INTEGER" if misfit(present, "INTEGER") is None else "FLOAT"
+    if target == "STRING":
+        return "STRING", values
+    if misfit(present, target) is not None:
+        return None
+    return target, format_text(values, target, [])
 
 
 def _integer_text(trimmed: pa.Array) -> pa.Array:

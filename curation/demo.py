@@ -1,4 +1,8 @@
-"""The end of ``make demo``: where the database is, and one example query with its result."""
+"""The end of ``make demo``: what the release holds, where the database is, and an example query.
+
+The last lines say how many collections, tables, rows and patients were built, counted in the
+database itself (every clinical table listed in ``table_metadata``).
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,26 @@ from rich.console import Console
 from rich.table import Table
 
 EXAMPLE = """\
-select f.clinsig, count(*) as findings, count(distinct f.dicom_patient_id) as patients
-from idc_v{v}_clinical.prostatex_findings as f
-where f.source_batch = 0
-group by f.clinsig
-order by f.clinsig"""
+select collection_id, count(*) as tables, sum(number_batches) as batches
+from idc_v{v}_clinical.table_metadata
+group by collection_id
+order by tables desc, collection_id
+limit 10"""
+
+
+def release_counts(con: duckdb.DuckDBPyConnection, version: int) -> dict[str, int]:
+    """Collections, tables, rows and distinct patients (per collection) of the built release."""
+    schema = f"idc_v{version}_clinical"
+    tables = con.execute(f"select table_name, collection_id from {schema}.table_metadata order by 1").fetchall()
+    if not tables:
+        return {"collections": 0, "tables": 0, "rows": 0, "patients": 0}
+    union = " union all ".join(
+        f"select '{collection}' as collection_id, dicom_patient_id, 1 as n from {schema}.\"{name}\""
+        for name, collection in tables)
+    rows, patients = con.execute(
+        f"select count(*), count(distinct (collection_id, dicom_patient_id)) from ({union})").fetchone()
+    return {"collections": len({c for _, c in tables}), "tables": len(tables), "rows": rows,
+            "patients": patients}
 
 
 def main() -> None:
@@ -26,12 +45,7 @@ def main() -> None:
     with duckdb.connect(args.database, read_only=True) as con:
         result = con.sql(sql)
         columns, rows = result.columns, result.fetchall()
-        tables = con.sql(
-            "select count(*) from information_schema.tables where table_schema = ?",
-            params=[f"idc_v{args.idc_version}_clinical"],
-        ).fetchall()[0][0]
-    console.print(f"DuckDB database: [bold]{args.database}[/bold] "
-                  f"(schema idc_v{args.idc_version}_clinical, {tables} tables)")
+        counts = release_counts(con, args.idc_version)
     console.print(f"Example query (duckdb {args.database}):\n{sql};")
     table = Table()
     for c in columns:
@@ -39,6 +53,9 @@ def main() -> None:
     for row in rows:
         table.add_row(*("NULL" if v is None else str(v) for v in row))
     console.print(table)
+    console.print(f"DuckDB database: [bold]{args.database}[/bold] (schema idc_v{args.idc_version}_clinical)")
+    console.print(f"Built {counts['collections']} collections, {counts['tables']} tables, "
+                  f"{counts['rows']:,} rows, {counts['patients']:,} patients.")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ class Reason(str, Enum):
     PATIENT_ID_RULE = "patient_id_rule"
     PATIENT_TYPE_MISMATCH = "patient_type_mismatch"
     COLUMN_MISSING = "column_missing"
+    COLUMN_TYPE_MISFIT = "column_type_misfit"
     STRICT = "strict"
     PREVIOUS_RELEASE = "previous_release"
     QUALITY_GATE = "quality_gate"
@@ -33,6 +34,7 @@ class Reason(str, Enum):
     DICTIONARY_ORPHAN_OPTION = "dictionary_orphan_option"
     DICTIONARY_DUPLICATE_VARIABLE = "dictionary_duplicate_variable"
     DICTIONARY_INVALID = "dictionary_invalid"
+    REFERENCE_INVALID = "reference_invalid"  # published schemas / known differences (curation.fidelity)
 
 
 @dataclass(frozen=True)

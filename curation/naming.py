@@ -2,7 +2,10 @@
 
 IDC's rule: header cells of several rows are joined with ``_``; ``/``, ``-`` and spaces become
 ``_``; every other character outside ``[A-Za-z0-9_]`` is dropped; a name starting with a digit
-gets the prefix ``c_``; names are lower-cased.
+gets the prefix ``c_``; names are lower-cased. The rule depends on the release: since v20 IDC
+strips the joined header of surrounding blanks before replacing characters (``'treatment '``
+gave ``treatment_`` up to v19 and ``treatment`` since); blanks inside the joined header (around
+the ``_`` between rows) are kept by every release.
 
 Added here: an empty name becomes ``column_<n>`` (n = 1-based column position); a name already
 taken in the same table gets ``_2``, ``_3``, ... in order of appearance (and a warning);
@@ -16,6 +19,8 @@ from __future__ import annotations
 import re
 
 RESERVED_NAMES = ("dicom_patient_id", "source_batch")
+STRIP_SINCE = 20  # the first IDC release that strips the joined header
+DEFAULT_RELEASE = 22
 
 _TO_UNDERSCORE = re.compile(r"[/\- ]")
 _DROP = re.compile(r"[^A-Za-z0-9_]")
@@ -29,9 +34,11 @@ def normalize_header(header: str) -> str:
     return name.lower()
 
 
-def join_header_cells(cells: list[str]) -> str:
-    """Join the non-blank header cells of one column, top to bottom, with ``_``."""
-    return "_".join(c.strip() for c in cells if c.strip())
+def join_header_cells(cells: list[str], idc_version: int = DEFAULT_RELEASE) -> str:
+    """Join the non-blank header cells of one column, top to bottom, with ``_``, by the rule
+    of release ``idc_version`` (stripped as a whole since v20, never cell by cell)."""
+    joined = "_".join(c for c in cells if c.strip())
+    return joined.strip() if idc_version >= STRIP_SINCE else joined
 
 
 def carry_right(row: list[str]) -> list[str]:

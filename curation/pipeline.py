@@ -33,9 +33,10 @@ Progress = Callable[[str], None]
 
 
 def curate_tables(recipe_paths: list[Path], sources_root: Path,
-                  on_table: Progress | None = None) -> list[tuple[CuratedTable, Recipe]]:
-    """Build every table of every recipe (validated first); nothing is written."""
-    loaded = load_recipes(recipe_paths, sources_root)
+                  on_table: Progress | None = None, idc_version: int = 22) -> list[tuple[CuratedTable, Recipe]]:
+    """Build every table of every recipe (validated first) for release ``idc_version``; nothing
+    is written."""
+    loaded = load_recipes(recipe_paths, sources_root, idc_version)
     built = []
     for item in loaded:
         for table in item.recipe.tables:
@@ -76,7 +77,7 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
 def run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Release,
         strict: bool = False, on_table: Progress | None = None, quality_gate: bool = True) -> RunReport:
     """Curate, check and write; on any error nothing in ``out_dir`` changes."""
-    built = curate_tables(recipe_paths, sources_root, on_table)
+    built = curate_tables(recipe_paths, sources_root, on_table, release.idc_version)
     report = RunReport(tables=[t.report for t, _ in built])
     if strict and report.warnings:
         first = report.warnings[0]

@@ -18,15 +18,14 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from curation.column_types import IdcPath, SqlType, TypeMode
 from curation.dictionaries.spec import Dictionaries, expand_forms
 from curation.errors import CurationError, Reason, Where
 from curation.layout import LayoutOptions
 from curation.patient_ids import PatientIdStep
 
 FileFormat = Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls"]
-TypeMode = Literal["idc", "inferred"]
-IdcPath = Literal["conventional", "acrin"]
-ColumnType = Literal["INTEGER", "FLOAT", "BOOLEAN", "DATE", "STRING"]
+ColumnType = SqlType  # the type names, defined once in curation.column_types
 
 _SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",
@@ -216,6 +215,7 @@ class LoadedRecipe(BaseModel):
     path: Path
     recipe: Recipe
     source_root: Path
+    idc_version: int = Field(22, description="the IDC release being curated (its naming rule)")
 
     @property
     def name(self) -> str:
@@ -229,7 +229,7 @@ def _location(loc: tuple) -> str:
     return ".".join(str(p) for p in loc) or "<top>"
 
 
-def load_recipe(path: Path, sources_root: Path) -> LoadedRecipe:
+def load_recipe(path: Path, sources_root: Path, idc_version: int = 22) -> LoadedRecipe:
     """Read and validate one recipe, and check that every downloaded file exists."""
     where = Where(recipe=path.name)
     try:
@@ -248,7 +248,7 @@ def load_recipe(path: Path, sources_root: Path) -> LoadedRecipe:
         )
         raise CurationError(Reason.RECIPE_INVALID, problems, where) from exc
     root = sources_root / (recipe.source_dir or recipe.collection_id)
-    loaded = LoadedRecipe(path=path, recipe=recipe, source_root=root)
+    loaded = LoadedRecipe(path=path, recipe=recipe, source_root=root, idc_version=idc_version)
     for table in recipe.tables:
         for number, batch in enumerate(table.batches):
             file = loaded.batch_path(batch)
@@ -261,9 +261,9 @@ def load_recipe(path: Path, sources_root: Path) -> LoadedRecipe:
     return loaded
 
 
-def load_recipes(paths: list[Path], sources_root: Path) -> list[LoadedRecipe]:
+def load_recipes(paths: list[Path], sources_root: Path, idc_version: int = 22) -> list[LoadedRecipe]:
     """Load every recipe first, so that a bad one stops the run before any output."""
-    loaded = [load_recipe(p, sources_root) for p in sorted(paths)]
+    loaded = [load_recipe(p, sources_root, idc_version) for p in sorted(paths)]
     seen: dict[str, str] = {}
     for item in loaded:
         cid = item.recipe.collection_id

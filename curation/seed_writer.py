@@ -64,14 +64,21 @@ def _dump_yaml(document: dict) -> bytes:
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
 
 
-def _column_tests(column: str, recipe: Recipe) -> list:
+def image_collections(table: CuratedTable, recipe: Recipe) -> list[str]:
+    """The collections whose images the table's patient ids must name."""
+    declared = next((t.image_collections for t in recipe.tables if recipe.table_name(t) == table.table_name), None)
+    return list(declared or [recipe.collection_id])
+
+
+def _column_tests(column: str, table: CuratedTable, recipe: Recipe) -> list:
     """The per-table data tests of a column. Every other check of a clinical table is a
     release-wide test over all of them (tests/dbt/clinical_*.sql), so dbt gets at most two
     nodes per table: the seed and this test."""
     if column != "dicom_patient_id":
         return []
     return [{"patients_have_images": {
-        "arguments": {"collection_id": recipe.collection_id, "index": "{{ ref('stg_idc_index__patients') }}"},
+        "arguments": {"collection_ids": image_collections(table, recipe),
+                      "index": "{{ ref('stg_idc_index__patients') }}"},
         "config": {"severity": recipe.patients_without_images},
     }}]
 
@@ -84,7 +91,7 @@ def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[t
         columns = []
         for c in table.columns:
             entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
-            tests = _column_tests(c.name, recipe)
+            tests = _column_tests(c.name, table, recipe)
             if tests:
                 entry["data_tests"] = tests
             meta = values_meta(c)

@@ -1,16 +1,22 @@
-"""Stacking a table's batches into one curated table with typed columns and provenance."""
+"""Stacking a table's batches into one curated table with typed columns and provenance.
+
+Every column's type comes from ``curation.column_types`` (``type_column``), or from the
+recipe's ``column_types`` (checked there too: every value must fit); nothing here decides one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from curation.batch_reader import BatchData, read_batch
-from curation.column_types import Kind, decide_type, format_text, profile
+from curation.column_types import Kind, TypedColumn, misfit, override, profile, type_column
 from curation.errors import CurationError, Reason, Where
+from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
-from curation.report import TableReport
+from curation.report import TableReport, Warning_
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ def _stack(name: str, batches: list[BatchData]) -> tuple[pd.Series, list, list[P
             parts.append(pd.Series([""] * len(batch.patient_ids), dtype="str"))
             continue
         parts.append(match.values)
-        profiles.append(profile(match.values))
+        profiles.append(profile(match.values) if match.pandas_profile is None else match.pandas_profile)
         provenance.append(Provenance(batch.number, batch.data_file, batch.sheet_name,
                                      tuple(match.header_cells), match.number))
     return pd.concat(parts, ignore_index=True), profiles, provenance
@@ -100,10 +106,62 @@ def _check_patient_types(loaded: LoadedRecipe, table: Table, batches: list[Batch
             )
 
 
+def _locate(batches: list[BatchData], position: int, where: Where) -> Where:
+    """The batch, file, sheet and source row of a position in a stacked column."""
+    for batch in batches:
+        if position < len(batch.row_numbers):
+            return where.with_(batch=batch.number, file=batch.data_file, sheet=batch.sheet_name,
+                               row=int(batch.row_numbers[position]))
+        position -= len(batch.row_numbers)
+    return where  # pragma: no cover - positions come from the stacked batches
+
+
+def _check_overrides(table: Table, names: list[str], where: Where) -> None:
+    unknown = [n for n in table.column_types if n not in names or n in RESERVED_NAMES]
+    if unknown:
+        raise CurationError(
+            Reason.RECIPE_INVALID,
+            f"column_types names {unknown}, not column(s) of the table (dicom_patient_id and "
+            f"source_batch have fixed types); its columns are {names}",
+            where.with_(column=unknown[0]))
+
+
+def _typed(table: Table, name: str, stacked: pd.Series, profiles: list, missing: bool, mode: str,
+           cast: bool, batches: list[BatchData], where: Where) -> TypedColumn:
+    """The column's type and seed text: the recipe's override when it sets one, else the type mode's."""
+    wanted = table.column_types.get(name)
+    if wanted is None:
+        return type_column(stacked, profiles, missing, mode, table.idc_path, cast)
+    bad = misfit(stacked, wanted)
+    if bad is not None:
+        raise CurationError(
+            Reason.COLUMN_TYPE_MISFIT,
+            f"column_types sets {name!r} to {wanted}, but the value {stacked.iloc[bad].strip()!r} does not "
+            f"fit it (a value is never altered to fit a type): fix the value, or choose another type",
+            _locate(batches, bad, where.with_(column=name)))
+    return TypedColumn(wanted, override(stacked, wanted), np.zeros(len(stacked), dtype=bool))
+
+
+def _report_nulled(typed: TypedColumn, name: str, batches: list[BatchData], where: Where,
+                   report: TableReport) -> None:
+    """IDC's ACRIN path reads text such as ``NA`` as NULL: never silently."""
+    count = int(typed.nulled.sum())
+    if count:
+        first = _locate(batches, int(np.argmax(typed.nulled)), where.with_(column=name))
+        report.warnings.append(Warning_(
+            "idc_null_text",
+            f"{count} cell(s) hold text that IDC's ACRIN reading takes as NULL (pandas' NA tokens such "
+            f"as 'NA'); they are written NULL in this {typed.sql_type} column; the first is row {first.row}",
+            first))
+
+
 def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
     recipe = loaded.recipe
     batches = [read_batch(loaded, table, n) for n in range(len(table.batches))]
     _check_patient_types(loaded, table, batches)
+    where = Where(recipe=loaded.name, table=recipe.table_name(table))
+    names = _column_order(batches)
+    _check_overrides(table, names, where)
     report = TableReport(table_name=recipe.table_name(table), batches=len(batches))
     for b in batches:
         report.rows_read += b.rows_read
@@ -125,13 +183,16 @@ def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
         CuratedColumn("source_batch", "INTEGER", batch_numbers.astype(str).astype(object), all_batches,
                       label="source batch the row came from (0 when there is one)"),
     ]
-    for name in _column_order(batches):
+    cast_names = {b.cast_column for b in batches}
+    for name in names:
         stacked, profiles, provenance = _stack(name, batches)
-        sql_type = decide_type(profiles, len(provenance) < len(batches), recipe.type_mode)
+        typed = _typed(table, name, stacked, profiles, len(provenance) < len(batches), recipe.type_mode,
+                       name in cast_names, batches, where)
+        _report_nulled(typed, name, batches, where, report)
         columns.append(CuratedColumn(
             name=name,
-            sql_type=sql_type,
-            values=format_text(stacked, sql_type, profiles),
+            sql_type=typed.sql_type,
+            values=typed.values,
             provenance=provenance,
             case_col=name in patient_names,
         ))

@@ -6,9 +6,13 @@ subprocess so that peak memory (max RSS) belongs to that step alone:
 
 * curating the xlsx, and the CSV (reading, typing, and rendering the seed CSV);
 * pandas ``read_excel(engine="openpyxl")`` of the same xlsx: the baseline, and the ratio;
-* curating the bundled real sources (``make curate``) and ``make build`` (curate + dbt build).
+* the whole release from the repository's recipes and sources: ``make curate`` and then the
+  rest of ``make build`` (DICOM fixture export + dbt build, without curating again), each
+  timed with its peak memory (max RSS of the process tree), then the release's size read
+  from the built warehouse: collections, tables, rows and cells of ``idc_v<N>_clinical``.
 
-Usage: ``python scripts/bench.py [--rows N] [--cols N] [--skip-baseline] [--skip-real]``.
+Usage: ``python scripts/bench.py [--rows N] [--cols N] [--skip-baseline] [--skip-real]
+[--release-only]`` (``--release-only``: only the whole release, about as long as ``make build``).
 """
 
 from __future__ import annotations
@@ -210,15 +214,62 @@ def child_baseline(path: Path) -> dict:
             "rows": len(frame), "peak_mb": _peak_mb()}
 
 
+def child_measure(command: list[str]) -> dict:
+    """Run ``command`` in the repository: wall and CPU seconds, exit code, and the peak memory
+    of its process tree (RUSAGE_CHILDREN: the largest of the processes waited for)."""
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_mb": usage.ru_maxrss / 1024, "returncode": result.returncode,
+            "tail": (result.stdout + result.stderr)[-2000:]}
+
+
+def release_size(database: Path, idc_version: int) -> dict:
+    """Collections, tables, rows and cells of the clinical tables of a built warehouse."""
+    import duckdb
+
+    schema = f"idc_v{idc_version}_clinical"
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(f"select table_name, collection_id from {schema}.table_metadata").fetchall()
+        widths = dict(con.execute(
+            "select table_name, count(*) from information_schema.columns where table_schema = ? "
+            "group by table_name", [schema]).fetchall())
+        rows = {t: con.execute(f'select count(*) from {schema}."{t}"').fetchone()[0] for t, _ in tables}
+    return {"collections": len({c for _, c in tables}), "tables": len(rows),
+            "rows": sum(rows.values()), "cells": sum(n * widths[t] for t, n in rows.items())}
+
+
+def bench_release(idc_version: int) -> None:
+    """The whole release: curate, then build without curating again; sizes from the warehouse."""
+    database = Path(os.environ.get("IDC_DUCKDB_PATH", REPO / "build" / "idc.duckdb"))
+    version = f"IDC_VERSION={idc_version}"
+    curate = _run_child("measure", json.dumps(["make", "-s", version, "curate"]))
+    if curate["returncode"]:
+        sys.exit(f"make curate failed:\n{curate['tail']}")
+    started = time.time()
+    build = _run_child("measure", json.dumps(["make", "-s", version, "-o", "curate", "build"]))
+    run_results = REPO / "target" / "run_results.json"
+    built = run_results.exists() and run_results.stat().st_mtime >= started and database.exists()
+    if not built:
+        sys.exit(f"make build failed:\n{build['tail']}")
+    if build["returncode"]:  # dbt ran to the end but data tests failed: the tables are built
+        print(f"release build: make build exited {build['returncode']} (failing data tests: see "
+              f"`make build`); figures from the warehouse it built", flush=True)
+    dbt_seconds = json.loads(run_results.read_text())["elapsed_time"]
+    size = release_size(database, idc_version)
+    print(f"release v{idc_version}: {size['collections']} collections, {size['tables']} tables, "
+          f"{size['rows']:,} rows, {size['cells']:,} cells (idc_v{idc_version}_clinical; cells: rows x columns)", flush=True)
+    print(f"release curate: {curate['seconds']:.1f} s (cpu {curate['cpu_seconds']:.1f} s), "
+          f"peak {curate['peak_mb']:,.0f} MB; {size['cells'] / curate['seconds']:,.0f} cells/s", flush=True)
+    print(f"release build: {build['seconds']:.1f} s (cpu {build['cpu_seconds']:.1f} s; dbt build "
+          f"{dbt_seconds:.1f} s, the rest DICOM fixture export and start-up), peak {build['peak_mb']:,.0f} MB "
+          f"(dbt and DuckDB)", flush=True)
+
+
 def _run_child(*args: str) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", *args], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _timed(command: list[str]) -> tuple[float, int]:
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
-    return time.perf_counter() - started, result.returncode
 
 
 def main() -> None:
@@ -226,18 +277,30 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--cols", type=int, default=300)
     parser.add_argument("--skip-baseline", action="store_true")
-    parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--skip-real", action="store_true", help="skip the whole-release figures")
+    parser.add_argument("--release-only", action="store_true", help="only the whole-release figures")
+    parser.add_argument("--idc-version", type=int, default=22, help="the release of the whole-release figures")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         kind, *rest = args.child
-        result = child_curate(Path(rest[0]), rest[1]) if kind == "curate" else child_baseline(Path(rest[0]))
+        if kind == "measure":
+            result = child_measure(json.loads(rest[0]))  # one JSON argument: a command has options
+        else:
+            result = child_curate(Path(rest[0]), rest[1]) if kind == "curate" else child_baseline(Path(rest[0]))
         print(json.dumps(result))
         return
 
     load = os.getloadavg()[0]
-    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}; {args.rows} rows x {args.cols} columns",
-          flush=True)
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}", flush=True)
+    if not args.release_only:
+        bench_synthetic(args)
+    if not args.skip_real:
+        bench_release(args.idc_version)
+
+
+def bench_synthetic(args: argparse.Namespace) -> None:
+    print(f"synthetic: {args.rows} rows x {args.cols} columns", flush=True)
     with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
         folder = Path(tmp)
         (folder / "sources" / "bench").mkdir(parents=True)
@@ -270,11 +333,6 @@ def main() -> None:
                   f"peak {b['peak_mb']:,.0f} MB; curating the xlsx is {ratio:.1f}x faster "
                   f"({cpu_ratio:.1f}x in cpu time; read and type only: "
                   f"{b['seconds'] / results['xlsx']['read_and_type_seconds']:.1f}x)", flush=True)
-    if not args.skip_real:
-        seconds, code = _timed(["make", "-s", "curate"])
-        print(f"real sources: make curate {seconds:.1f} s (exit {code})", flush=True)
-        seconds, code = _timed(["make", "-s", "build"])
-        print(f"real sources: make build (curate + dbt build) {seconds:.1f} s (exit {code})", flush=True)
 
 
 if __name__ == "__main__":

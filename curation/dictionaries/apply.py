@@ -1,7 +1,8 @@
 """Matching a dictionary to a curated table: labels, types, coded values and what disagrees.
 
-A data column matches the dictionary variable whose name normalizes to the column's name
-(IDC's header rule: ``A0E2`` -> ``a0e2``), or whose name is the column's original header.
+A data column matches a dictionary variable by its block's ``match_by`` rule and
+``columns`` map (``curation.dictionaries.match``; default: the variable name normalizes to
+the column's name, IDC's header rule ``A0E2`` -> ``a0e2``, or is the column's original header).
 A matched column becomes a ``CodedColumn``: it carries the variable, so that column_metadata
 takes its label and options (``curation.metadata``) and its seed properties carry the codes
 and the closed flag as ``meta`` (``curation.seed_writer``), which the release-wide dbt tests
@@ -14,6 +15,10 @@ Reported as warnings in the table's report (errors only with ``--strict``):
   * ``variable_not_in_data``: dictionary variables no column matches;
   * ``dictionary_type_mismatch``: the dictionary's type does not fit the values (the column
     keeps the type its values give).
+
+Types: under ``type_mode: idc`` a dictionary never changes a column's type (IDC publishes
+the types its reading gives); under ``inferred`` its type is taken where every value fits
+(``use_types``). Whether a value fits is ``curation.column_types``' decision, not this module's.
 """
 
 from __future__ import annotations
@@ -22,19 +27,19 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 import numpy as np
-import pandas as pd
 
+from curation import column_types
 from curation.dictionaries.load import load_dictionary
+from curation.dictionaries.match import Matcher
 from curation.dictionaries.model import Variable
 from curation.dictionaries.spec import DictionarySpec
 from curation.errors import Where
-from curation.naming import RESERVED_NAMES, join_header_cells, normalize_header
+from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
 from curation.report import Warning_
 from curation.table_builder import CuratedColumn, CuratedTable
 
 MAX_LISTED = 10
-_DATE = r"\d{4}-\d{2}-\d{2}"
 
 
 @dataclass
@@ -48,26 +53,31 @@ class CodedColumn(CuratedColumn):
     def codes(self) -> list[str]:
         return [o.code for o in self.variable.options] if self.variable else []
 
+    @property
+    def checked_codes(self) -> list[str]:
+        """The codes values must be among: none when the options are special codes only (partial)."""
+        return [] if self.variable is None or self.variable.partial else self.codes
+
 
 def dictionary_values(column: CuratedColumn) -> list[dict] | None:
     """column_metadata ``values`` from the dictionary, in its order; None when it lists none."""
     if not isinstance(column, CodedColumn) or not column.codes:
         return None
-    return [{"option_code": o.code, "option_description": o.description} for o in column.variable.options]
+    return [{"option_code": o.code, "option_description": o.description or None} for o in column.variable.options]
 
 
 def values_closed(column: CuratedColumn) -> bool:
     """Whether values outside the dictionary stop the run (the recipe's ``closed: true``)."""
-    return isinstance(column, CodedColumn) and column.closed and bool(column.codes)
+    return isinstance(column, CodedColumn) and column.closed and bool(column.checked_codes)
 
 
 def values_meta(column: CuratedColumn) -> dict:
     """The seed column ``meta`` of a dictionary-coded column: its codes and whether the
     dictionary is closed (values outside it fail the dbt test instead of warning); empty
     for other columns."""
-    if not isinstance(column, CodedColumn) or not column.codes:
+    if not isinstance(column, CodedColumn) or not column.checked_codes:
         return {}
-    return {"dictionary_codes": column.codes, "dictionary_closed": column.closed}
+    return {"dictionary_codes": column.checked_codes, "dictionary_closed": column.closed}
 
 
 def canonical(value: str) -> str:
@@ -90,30 +100,16 @@ def unknown_values(column: CodedColumn) -> Counter:
     return unknown
 
 
-def retype(column: CuratedColumn, target: str | None) -> bool:
-    """Give ``column`` the dictionary's type when every value fits it; False when one does not."""
-    if target is None or target == column.sql_type or column.sql_type == "BOOLEAN":
+def retype(column: CuratedColumn, target: str | None, type_mode: str) -> bool:
+    """Give ``column`` the dictionary's type (``type_mode: inferred`` only; ``curation.column_types``
+    decides whether every value fits); False when one does not. Under ``idc`` the dictionary
+    never changes a published type."""
+    if type_mode == "idc":
         return True
-    present = column.values.dropna().astype(str).str.strip()
-    if target in ("INTEGER", "NUMBER"):
-        numbers = pd.to_numeric(present, errors="coerce")
-        if numbers.isna().any() or not np.isfinite(numbers).all():
-            return False
-        if (numbers % 1 == 0).all():
-            out = column.values.copy()
-            out[out.notna()] = numbers.astype("int64").astype(str).to_numpy()
-            column.values, column.sql_type = out, "INTEGER"
-            return True
-        if target == "INTEGER":
-            return False
-        column.sql_type = "FLOAT"
-        return True
-    if target == "DATE":
-        if not present.str.fullmatch(_DATE).all() or pd.to_datetime(present, errors="coerce").isna().any():
-            return False
-        column.sql_type = "DATE"
-        return True
-    column.sql_type = "STRING"
+    decided = column_types.retype(column.values, column.sql_type, target)
+    if decided is None:
+        return False
+    column.sql_type, column.values = decided
     return True
 
 
@@ -136,18 +132,14 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
         return curated
     where = Where(recipe=loaded.name, table=curated.table_name)
     entries = _variables(loaded, table, where)
-    by_name: dict[str, tuple[Variable, DictionarySpec]] = {}
-    for variable, spec in entries:
-        by_name.setdefault(normalize_header(variable.name), (variable, spec))
-        by_name.setdefault(variable.name.strip().lower(), (variable, spec))
+    matcher = Matcher(entries, [c.name for c in curated.columns], where)
     used: set[str] = set()
     undescribed: list[str] = []
     warnings = curated.report.warnings
     for position, column in enumerate(curated.columns):
         if column.name in RESERVED_NAMES:
             continue
-        headers = [join_header_cells(list(p.header_cells)).lower() for p in column.provenance]
-        match = by_name.get(column.name) or next((by_name[h] for h in headers if h in by_name), None)
+        match = matcher.find(column)
         if match is None:
             if not column.case_col:  # the patient column is described by dicom_patient_id
                 undescribed.append(column.name)
@@ -158,12 +150,13 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
                             variable=variable, closed=spec.closed)
         coded.label = variable.label or column.label
         here = where.with_(column=column.name)
-        if spec.use_types and not column.case_col and not retype(coded, variable.sql_type):
+        if spec.use_types and not column.case_col and not retype(coded, variable.sql_type,
+                                                                  loaded.recipe.type_mode):
             warnings.append(Warning_(
                 "dictionary_type_mismatch",
                 f"the dictionary types {variable.name!r} as {variable.data_type!r}, but not every value "
                 f"fits: kept {coded.sql_type}", here))
-        unknown = unknown_values(coded) if coded.codes else Counter()
+        unknown = unknown_values(coded) if coded.checked_codes else Counter()
         if unknown:
             listed = [f"{v!r} ({n} row{'s' if n > 1 else ''})" for v, n in unknown.most_common()]
             warnings.append(Warning_(

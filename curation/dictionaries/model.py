@@ -33,7 +33,9 @@ class Variable:
 
     ``data_type`` is the dictionary's own word for the type (``List``, ``#``, ``Numeric``,
     ``Char, 23``, ``radio``); ``sql_type`` what that says about the curated column (INTEGER,
-    NUMBER, STRING, DATE) or None when it says nothing. ``row`` is the 1-based row (or
+    NUMBER, STRING, DATE) or None when it says nothing. ``partial`` options list special
+    codes of an otherwise free column (missing, not applicable): other values are expected,
+    so they are not reported as outside the dictionary. ``row`` is the 1-based row (or
     paragraph) where the variable starts, ``sheet`` the sheet (or document section).
     """
 
@@ -46,10 +48,13 @@ class Variable:
     row: int | None = None
     description: str | None = None
     derived: bool = False
+    value_format: str | None = None  # a SAS display format the dictionary gives (``best8.``): not a code
+    partial: bool = False  # the options are special codes only (``-999 - N/A`` beside "Continuous numeric")
 
     @property
     def sql_type(self) -> str | None:
-        return sql_type_of(self.data_type, self.options)
+        """Partial options (special codes of a free column) say nothing about the type."""
+        return sql_type_of(self.data_type, [] if self.partial else self.options)
 
 
 @dataclass
@@ -92,6 +97,30 @@ def sql_type_of(data_type: str | None, options: list[Option]) -> str | None:
     if codes and all(_INT.fullmatch(c) for c in codes):
         return "INTEGER"
     return None
+
+
+_SAS_FORMAT = re.compile(r"\$[A-Za-z]*\d*\.\d*|[A-Za-z]*\d+\.\d*|\d+")
+_IDENTIFIER_WITH_UNDERSCORE = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*")
+
+
+def is_sas_format(text: str) -> bool:
+    """A SAS display format written where an option would be (``best32.``, ``$char20.``,
+    ``mmddyy10.``, ``$F16.``, ``8.``, or ``8`` as a number cell): says how to print, not a code."""
+    text = text.strip()
+    return bool(text) and text != "." and _SAS_FORMAT.fullmatch(text) is not None
+
+
+def split_names(cell: str) -> list[str]:
+    """The variable name(s) of one name cell.
+
+    Two identifiers in one cell (``A0E4_YYYY A0E4_DAYS``) are two variables sharing the row's
+    label and options; any other name is one name, its whitespace collapsed (a name wrapped
+    onto a new line, ``a0e4\nd``, is matched without the space by ``curation.dictionaries.apply``).
+    """
+    tokens = cell.split()
+    if len(tokens) > 1 and all(_IDENTIFIER_WITH_UNDERSCORE.fullmatch(t) for t in tokens):
+        return tokens
+    return [" ".join(tokens)] if tokens else []
 
 
 def is_sas_missing(code: str) -> bool:

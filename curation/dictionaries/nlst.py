@@ -6,7 +6,9 @@ the following rows whose Variable is empty (SAS special missing codes such as ``
 kept, as text). A Format Text that is not a code line is the type (``Numeric``,
 ``Char, 23``). Description text on following rows continues the description. A variable
 named as a range (``scr_days0-2``) stands for one variable per number (``scr_days0`` ..
-``scr_days2``). The ``summary`` sheet and any sheet without a ``Variable`` header are skipped.
+``scr_days2``). A variable whose only codes are SAS special missing codes (``.M``, ``.N``), or
+whose Format Text gives a type besides its codes (``Numeric`` with ``.N`` and ``999``), is a
+number with special codes: its options are ``partial`` (other values are expected). The ``summary`` sheet and any sheet without a ``Variable`` header are skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import re
 
 from curation.dictionaries._io import cell, sheet_names, sheet_rows
-from curation.dictionaries.model import Dictionary, Option, Variable, check_unique, find_header
+from curation.dictionaries.model import Dictionary, Option, Variable, check_unique, find_header, is_sas_missing
 from curation.dictionaries.spec import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
@@ -62,12 +64,15 @@ def parse_sheet(sheet: str, rows: list[list[str]], where: Where) -> list[Variabl
                 current.options.append(Option(match.group(1), match.group(2)))
             elif current.data_type is None:
                 current.data_type = line.strip()
+    for variable in variables:  # a number with special codes only: other values are expected
+        variable.partial = bool(variable.options) and (
+            variable.data_type is not None or all(is_sas_missing(o.code) for o in variable.options))
     check_unique(variables, where)
     expanded = []
     for variable in variables:
         for name in expand_range(variable.name):
             expanded.append(Variable(name, variable.label, variable.data_type, variable.options, variable.form,
-                                     variable.sheet, variable.row, variable.description))
+                                     variable.sheet, variable.row, variable.description, partial=variable.partial))
     return expanded
 
 
@@ -75,6 +80,9 @@ def read(data: bytes, spec: DictionarySpec, where: Where) -> Dictionary:
     names = sheet_names(data, where)
     wanted = spec.sheets
     if wanted:
+        if any(isinstance(s, int) and not 0 <= s < len(names) for s in wanted):
+            raise CurationError(Reason.SHEET_MISSING, f"sheet positions {wanted} (0-based); sheets are {names}", where)
+        wanted = [names[s] if isinstance(s, int) else s for s in wanted]
         missing = [s for s in wanted if s not in names]
         if missing:
             raise CurationError(Reason.SHEET_MISSING, f"no sheet(s) {missing}; sheets are {names}", where)

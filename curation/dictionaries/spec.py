@@ -4,7 +4,7 @@ A table's ``dictionary`` is one block or a list of blocks (merged in order: the 
 that names a variable wins)::
 
     dictionary:
-      kind: sheet                       # acrin | sheet | nlst | docx | redcap
+      kind: sheet                       # acrin | sheet | lettered | nlst | docx | redcap
       files: [images_v1_lab_values.xlsx]  # chain, as for batches: downloaded file, ZIP members
       sheet: idc_dictionary
       name_column: column_formula
@@ -22,7 +22,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-DictionaryKind = Literal["acrin", "sheet", "nlst", "docx", "redcap"]
+DictionaryKind = Literal["acrin", "sheet", "lettered", "nlst", "docx", "redcap"]
+Column = str | int  # a header text, or (sheet kind) the column's 1-based position
+
+
+_COLUMN_KEYS = ("name_column", "label_column", "code_column", "description_column", "type_column",
+                "options_column")
 
 
 class DictionarySpec(BaseModel):
@@ -36,19 +41,35 @@ class DictionarySpec(BaseModel):
     format: Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls", "docx"] | None = Field(
         None, description="taken from the dictionary file's suffix if omitted")
     sheet: int | str | None = Field(None, description="sheet kind: the sheet (default the first)")
-    sheets: list[str] | None = Field(
-        None, description="nlst kind: the sheets to read (default every sheet with a Variable header)")
+    sheets: list[str | int] | None = Field(
+        None, description="nlst kind: the sheets to read, by name or 0-based position "
+                          "(default every sheet with a Variable header)")
+    titles_files: list[str] | None = Field(
+        None, description="acrin kind: a chain to a workbook whose first sheet maps form codes to titles")
     form: str | None = Field(
         None, description="acrin/redcap: the form whose variables describe this table (default all)")
     section: str | None = Field(
         None, description="docx: only the part under the heading that starts with this text")
-    header_row: int = Field(1, ge=1, description="sheet kind: 1-based row of the header")
-    name_column: str | None = Field(None, description="sheet/docx: header of the column naming the variable")
-    label_column: str | None = Field(None, description="sheet/docx: header of the label column")
-    code_column: str | None = Field(None, description="sheet kind: header of the option-code column")
-    description_column: str | None = Field(
+    header_row: int = Field(
+        1, ge=0, description="sheet kind: 1-based row of the header; 0 = no header row (columns by position)")
+    name_column: Column | None = Field(None, description="sheet/docx: header of the column naming the variable")
+    label_column: Column | None = Field(None, description="sheet/docx: header of the label column")
+    code_column: Column | None = Field(None, description="sheet kind: header of the option-code column")
+    description_column: Column | None = Field(
         None, description="sheet kind: header of the option-description column")
-    type_column: str | None = Field(None, description="sheet kind: header of the data-type column")
+    type_column: Column | None = Field(None, description="sheet kind: header of the data-type column")
+    options_column: Column | None = Field(
+        None, description="sheet kind: a column whose cell lists the coded values (``1 - Male | 2 - Female``, "
+                          "``0: No`` lines); the label column itself: its first line is the label")
+    options_split: Literal["lines", "list"] = Field(
+        "lines", description="options_column: one option per line, or a list separated by '|' or ','")
+    match_by: Literal["name", "header", "map"] = Field(
+        "name", description="how variables find their columns: 'name' = the curated column name is IDC's "
+                            "normalization of the variable name (or the joined header is the name); "
+                            "'header' = the variable name is the bottom header cell's text (case and "
+                            "whitespace aside); 'map' = only the columns listed in 'columns'")
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="explicit {variable: curated column name}; wins over match_by")
     closed: bool = Field(
         False, description="values outside the dictionary stop the run (quality gate) and fail "
                            "the dbt test; otherwise they are warnings")
@@ -58,8 +79,14 @@ class DictionarySpec(BaseModel):
 
     @model_validator(mode="after")
     def _kind_fields(self) -> "DictionarySpec":
-        if self.kind == "sheet" and not (self.name_column and self.label_column):
+        if self.kind == "sheet" and (self.name_column is None or self.label_column is None):
             raise ValueError("a 'sheet' dictionary needs name_column and label_column")
+        if self.header_row == 0 and any(isinstance(getattr(self, k), str) for k in _COLUMN_KEYS):
+            raise ValueError("with header_row: 0 (no header) the columns are given by position (1 = first)")
+        if any(isinstance(getattr(self, k), int) and getattr(self, k) < 1 for k in _COLUMN_KEYS):
+            raise ValueError("a column position is 1-based (1 = the first column)")
+        if self.match_by == "map" and not self.columns:
+            raise ValueError("match_by: map needs 'columns' ({variable: column})")
         if (self.code_column is None) != (self.description_column is None):
             raise ValueError("code_column and description_column go together")
         return self

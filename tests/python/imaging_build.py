@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from curation.fidelity.warehouse import built_schemas
+
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "data" / "dicom"
 DBT = Path(sys.executable).with_name("dbt")
@@ -57,44 +59,5 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 def flat_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
     """(dotted path, BigQuery type) of every column and nested field, in order, lists as their
     element type (BigQuery shows REPEATED fields with their element type)."""
-    out: list[tuple[str, str]] = []
-    for name, type_text in con.execute(
-            "select column_name, data_type from information_schema.columns "
-            f"where table_schema = 'idc_v22' and table_name = '{table}' order by ordinal_position"
-    ).fetchall():
-        _flatten(name, _parse_type(type_text), out)
-    return out
+    return built_schemas(con, "idc_v22")[table]
 
-
-_SCALARS = {"VARCHAR": "STRING", "BIGINT": "INTEGER", "INTEGER": "INTEGER", "DOUBLE": "FLOAT",
-            "DATE": "DATE", "TIME": "TIME", "TIMESTAMP WITH TIME ZONE": "TIMESTAMP",
-            "DECIMAL(38,9)": "NUMERIC", "BOOLEAN": "BOOLEAN"}
-
-
-def _parse_type(text: str):
-    text = text.strip()
-    while text.endswith("[]"):
-        text = text[:-2]
-    if text.upper().startswith("STRUCT("):
-        inner, fields, depth, start = text[7:-1], [], 0, 0
-        for i, ch in enumerate(inner + ","):
-            if ch == "(":
-                depth += 1
-            elif ch == ")":
-                depth -= 1
-            elif ch == "," and depth == 0:
-                part = inner[start:i].strip()
-                name, _, sub = part.partition(" ")
-                fields.append((name.strip('"'), _parse_type(sub)))
-                start = i + 1
-        return fields
-    return _SCALARS.get(text.upper(), text.upper())
-
-
-def _flatten(prefix: str, parsed, out: list[tuple[str, str]]) -> None:
-    if isinstance(parsed, list):
-        out.append((prefix, "RECORD"))
-        for name, sub in parsed:
-            _flatten(f"{prefix}.{name}", sub, out)
-    else:
-        out.append((prefix, parsed))

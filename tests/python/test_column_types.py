@@ -10,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from _helpers import csv_text, curate_in_process, write_recipe
-from curation.column_types import decide_type, format_values, profile
+from curation.column_types import (
+    PANDAS_NA_TOKENS,
+    SQL_TYPES,
+    decide_type,
+    format_values,
+    misfit,
+    profile,
+    type_column,
+)
 
 INT64 = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 
@@ -49,7 +57,7 @@ def formatted(sql_type: str, *batches: list[str]) -> list:
         ([["1.0", "2.0"], ["3", "4"]], "STRING"),
         ([["1", "2"], ["3", "4"]], "INTEGER"),
         ([["-1", "+2", " 3 "]], "INTEGER"),
-        ([["TRUE", "false"], ["True", "FALSE"]], "BOOLEAN"),
+        ([["TRUE", "false"], ["True", "FALSE"]], "STRING"),  # the conventional path never publishes BOOLEAN
         ([["TRUE", "FALSE"], ["1", "0"]], "STRING"),
         ([["2012-01-03", "2013-02-04"]], "STRING"),  # IDC has no DATE columns from pandas
         ([["PZ", "TZ"]], "STRING"),
@@ -175,3 +183,277 @@ def test_one_word_makes_integers_string(numbers, word, where):
     texts = [str(n) for n in numbers]
     texts.insert(where % (len(texts) + 1), word)
     assert typed("inferred", texts) == "STRING"
+
+
+# idc mode, conventional path: the column IDC casts (its patientIdRow) ----------------------
+
+def _types_and_rows(tmp_path: Path, recipe: str, files: dict[str, bytes]):
+    from engine_fixtures import curate
+
+    (table,) = curate(tmp_path, recipe, files)
+    return table.types, table.frame()
+
+
+CAST_FILES = {"a.csv": csv_text("id,pid,n", "007,P1,1", "12.0,P2,2"),
+              "b.csv": csv_text("id,pid,n", "3,P3,3", "4,P4,4")}
+
+
+def _cast_recipe(mode: str = "idc", option: str = "") -> str:
+    return f"""
+        collection_id: demo
+        type_mode: {mode}
+        tables:
+          - batches:
+              - {{files: [a.csv], patient_column: pid{option}}}
+              - {{files: [b.csv], patient_column: pid{option}}}
+    """
+
+
+def test_idc_first_column_is_string_whatever_the_patient_column_and_keeps_its_text(tmp_path: Path):
+    types, frame = _types_and_rows(tmp_path, _cast_recipe(), CAST_FILES)
+    assert (types["id"], types["n"]) == ("STRING", "INTEGER")
+    assert frame["id"].tolist() == ["007", "12.0", "3", "4"]  # never altered
+
+
+def test_idc_cast_column_by_header_or_position_moves_the_rule(tmp_path: Path):
+    for option in (", idc_cast_column: n", ", idc_cast_column: 3"):
+        types, frame = _types_and_rows(tmp_path / option[-1], _cast_recipe(option=option), CAST_FILES)
+        assert (types["id"], types["n"]) == ("STRING", "STRING")  # id: all-whole decimals, as before
+        assert frame["n"].tolist() == ["1", "2", "3", "4"]
+    files = {"a.csv": csv_text("id,pid,n", "1,P1,1"), "b.csv": csv_text("id,pid,n", "2,P2,2")}
+    types, _ = _types_and_rows(tmp_path / "moved", _cast_recipe(option=", idc_cast_column: n"), files)
+    assert (types["id"], types["n"]) == ("INTEGER", "STRING")
+
+
+def test_first_column_rule_is_idc_only(tmp_path: Path):
+    types, frame = _types_and_rows(tmp_path, _cast_recipe("inferred"), CAST_FILES)
+    assert types["id"] == "INTEGER" and frame["id"].tolist() == ["7", "12", "3", "4"]
+
+
+def test_idc_cast_column_not_kept_is_a_recipe_error(tmp_path: Path):
+    from curation.errors import CurationError, Reason
+
+    option = ", skip_columns: [n], idc_cast_column: n"
+    with pytest.raises(CurationError) as caught:
+        _types_and_rows(tmp_path, _cast_recipe(option=option), CAST_FILES)
+    assert caught.value.reason is Reason.RECIPE_INVALID and caught.value.where.column == "n"
+
+
+# idc mode, ACRIN path: pandas' default NA reading, then BigQuery's auto-detection ----------
+
+def acrin(*batches: list[str] | None) -> str:
+    return acrin_typed(*batches).sql_type
+
+
+def acrin_typed(*batches: list[str] | None):
+    parts = [series(*b) if b is not None else series(*[""] * 2) for b in batches]
+    stacked = pd.concat(parts, ignore_index=True)
+    profiles = [profile(series(*b)) for b in batches if b is not None]
+    return type_column(stacked, profiles, any(b is None for b in batches), "idc", "acrin")
+
+
+@pytest.mark.parametrize(
+    ("batches", "expected"),
+    [
+        ([["1", "NA", "2"]], "INTEGER"),  # NA is NULL to pandas: it does not vote
+        ([["1", "", "2"]], "INTEGER"),
+        ([["1", "N/A"], ["null", "3"]], "INTEGER"),
+        ([["1.0", "2"]], "INTEGER"),  # whole floats recast to Int64
+        ([["1.5", ""], ["2", "3"]], "FLOAT"),
+        ([["1", "2"], None], "INTEGER"),  # missing from a batch: NULL, unlike the conventional path
+        ([["True", "false", ""], None], "BOOLEAN"),
+        ([["TRUE", "1"]], "STRING"),
+        ([["", ""], ["", ""]], "STRING"),  # no value at all
+        ([["NA", "N/A"]], "STRING"),
+        ([["1", "x"]], "STRING"),
+        ([[" NA", "1"]], "STRING"),  # pandas matches NA tokens exactly: ' NA' is text
+        ([["1", "na"]], "STRING"),  # and case-sensitively
+        ([["2010-01-02", "NA"]], "DATE"),  # BigQuery detects YYYY-MM-DD dates
+        ([["2010-01-02 10:00:00"]], "STRING"),  # a TIMESTAMP to BigQuery: no such type here
+        ([["1", "inf"]], "STRING"),
+        ([["1", "99999999999999999999"]], "STRING"),
+    ],
+)
+def test_acrin_path(batches, expected):
+    assert acrin(*batches) == expected
+
+
+def test_acrin_path_every_row_votes():
+    """Not only the 500 rows BigQuery's auto-detection documents as its sample: the published
+    acrin_nsclc_fdg_pet_F1 has f1e33 INTEGER with its only value in row 1216 of 1541."""
+    assert acrin([""] * 1215 + ["3"] + [""] * 325) == "INTEGER"
+    assert acrin(["1"] * 600 + ["x"]) == "STRING"
+
+
+def test_acrin_path_na_text_is_null_in_typed_columns_and_kept_in_text_columns():
+    typed = acrin_typed(["1", "NA", "", "2.0"])
+    assert typed.values.tolist()[0::3] == ["1", "2"] and typed.values.isna().tolist() == [False, True, True, False]
+    assert typed.nulled.tolist() == [False, True, False, False]  # the blank is not text: not reported
+    text = acrin_typed(["x", "NA", ""])
+    assert text.sql_type == "STRING" and text.values.tolist()[:2] == ["x", "NA"] and not text.nulled.any()
+
+
+def test_pandas_default_na_tokens_are_what_pandas_reads_as_missing():
+    """The token list is pandas' own: every token is NaN to read_csv, and nothing else of a
+    few near misses is."""
+    import io
+
+    cells = list(PANDAS_NA_TOKENS) + [" NA", "na", "NA ", "none", "-", "."]
+    frame = pd.read_csv(io.StringIO("a\n" + "\n".join(f'"{c}"' for c in cells) + "\n"), dtype=object)
+    missing = dict(zip(cells, frame["a"].isna()))
+    assert all(missing[t] for t in PANDAS_NA_TOKENS)
+    assert not any(missing[c] for c in cells[len(PANDAS_NA_TOKENS):])
+    try:
+        from pandas._libs.parsers import STR_NA_VALUES
+    except ImportError:  # pragma: no cover - a private name of pandas
+        return
+    assert set(STR_NA_VALUES) == set(PANDAS_NA_TOKENS) | {""}
+
+
+def test_acrin_path_end_to_end_reports_na_text(tmp_path: Path):
+    recipe = """
+        collection_id: demo
+        type_mode: idc
+        tables:
+          - idc_path: acrin
+            batches:
+              - {files: [a.csv], patient_column: cn}
+              - {files: [b.csv], patient_column: cn}
+    """
+    files = {"a.csv": csv_text("cn,age,note,flag", "1,61,NA,True", "2,NA,x,"),
+             "b.csv": csv_text("cn,age,flag", "3,N/A,false", "4,48,true")}
+    from engine_fixtures import curate
+
+    (table,) = curate(tmp_path, recipe, files)
+    assert table.types == {"dicom_patient_id": "STRING", "source_batch": "INTEGER", "cn": "INTEGER",
+                           "age": "INTEGER", "note": "STRING", "flag": "BOOLEAN"}
+    assert table.frame()["note"].tolist() == ["NA", "x", "", ""]  # text kept in a STRING column
+    (warning,) = [w for w in table.report.warnings if w.code == "idc_null_text"]
+    assert (warning.where.column, warning.where.batch, warning.where.row) == ("age", 0, 3)
+    assert warning.message.startswith("2 cell(s)")
+
+
+# recipe overrides (Table.column_types) -----------------------------------------------------
+
+def _override_recipe(types: str) -> str:
+    return f"""
+        collection_id: demo
+        tables:
+          - column_types: {types}
+            batches:
+              - {{files: [a.csv], patient_column: pid}}
+              - {{files: [b.csv], patient_column: pid}}
+    """
+
+
+OVERRIDE_FILES = {"a.csv": csv_text("pid,n,code,day", "P1,1,007,2020-01-02", "P2,,12,"),
+                  "b.csv": csv_text("pid,n,code,day", "P3,3,x1,2021-03-04")}
+
+
+def test_override_sets_a_type_every_value_fits(tmp_path: Path):
+    types, frame = _types_and_rows(tmp_path, _override_recipe("{n: INTEGER, day: DATE}"), OVERRIDE_FILES)
+    assert (types["n"], types["day"], types["code"]) == ("INTEGER", "DATE", "STRING")
+    assert frame["n"].tolist() == ["1", "", "3"] and frame["day"].tolist() == ["2020-01-02", "", "2021-03-04"]
+
+
+def test_override_that_a_value_does_not_fit_stops_the_run_naming_the_row(tmp_path: Path):
+    from curation.errors import CurationError, Reason
+
+    with pytest.raises(CurationError) as caught:
+        _types_and_rows(tmp_path, _override_recipe("{code: INTEGER}"), OVERRIDE_FILES)
+    error = caught.value
+    assert error.reason is Reason.COLUMN_TYPE_MISFIT
+    assert (error.where.recipe, error.where.table, error.where.column) == ("demo.yaml", "demo_clinical", "code")
+    assert (error.where.batch, error.where.row) == (1, 2) and "'x1'" in error.message
+
+
+def test_override_of_an_unknown_column_is_a_recipe_error(tmp_path: Path):
+    from curation.errors import CurationError, Reason
+
+    for name in ("nope", "source_batch"):
+        with pytest.raises(CurationError) as caught:
+            _types_and_rows(tmp_path / name, _override_recipe(f"{{{name}: STRING}}"), OVERRIDE_FILES)
+        assert caught.value.reason is Reason.RECIPE_INVALID and caught.value.where.column == name
+
+
+def test_override_error_writes_nothing(tmp_path: Path):
+    from curation.errors import CurationError
+
+    from engine_fixtures import lay_out
+
+    recipe, sources = lay_out(tmp_path, _override_recipe("{code: FLOAT}"), OVERRIDE_FILES)
+    with pytest.raises(CurationError):
+        curate_in_process(recipe, sources, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "sql_type", "first_bad"),
+    [
+        (["1", "", "12.0", "+7"], "INTEGER", None),
+        (["1", "2.5"], "INTEGER", 1),
+        (["1", "99999999999999999999"], "INTEGER", 1),
+        (["1", "99999999999999999999"], "FLOAT", 1),  # a code, not a number: FLOAT would change it
+        (["1", "2.5", "1e-3"], "FLOAT", None),
+        (["1", "NA"], "FLOAT", 1),
+        (["TRUE", "false", ""], "BOOLEAN", None),
+        (["TRUE", "1"], "BOOLEAN", 1),
+        (["2012-02-28", "2012-02-30"], "DATE", 1),
+        (["anything", "1"], "STRING", None),
+    ],
+)
+def test_misfit_agrees_with_the_inference(values, sql_type, first_bad):
+    assert misfit(series(*values), sql_type) == first_bad
+
+
+@given(st.lists(st.one_of(INT64.map(str), st.floats(allow_nan=False).map(repr),
+                          st.sampled_from(["TRUE", "false", "2020-01-31", "x", "NA", ""])), min_size=1, max_size=12))
+def test_the_inferred_type_is_one_every_value_fits(texts):
+    sql_type = typed("inferred", texts)
+    assert sql_type in SQL_TYPES
+    assert misfit(series(*texts), sql_type) is None
+
+
+# idc mode, conventional path: rows removed after IDC's reading still type the column -------
+
+def test_idc_rows_removed_after_reading_still_count(tmp_path: Path):
+    """IDC types the whole sheet read with its first row as the header: a lower header row,
+    skip_rows and rows past last_data_row still vote (spie_aapm_lung_ct_challenge: notes
+    past maxRow make nodule_number STRING), trailing empty rows of a workbook do not."""
+    from engine_fixtures import xlsx
+
+    rows = [["group", "", ""], ["pid", "n", "m"], ["P1", 1, 5], ["P2", 2, 6], ["P3", 3, 7],
+            ["*a note", None, 8], [None, None, None]]
+    files = {"a.xlsx": xlsx({"s": rows})}
+
+    def typed_as(mode: str, option: str) -> dict:
+        recipe = f"""
+            collection_id: demo
+            type_mode: {mode}
+            tables:
+              - batches:
+                  - {{files: [a.xlsx], patient_column: pid, header_rows: [2]{option}}}
+        """
+        types, _ = _types_and_rows(tmp_path / f"{mode}{len(option)}", recipe, files)
+        return types
+
+    # the header row 2 is a data row to pandas (text): every column is text to IDC
+    assert typed_as("idc", ", last_data_row: 5") == {
+        "dicom_patient_id": "STRING", "source_batch": "INTEGER", "pid": "STRING", "n": "STRING", "m": "STRING"}
+    assert typed_as("inferred", ", last_data_row: 5")["n"] == "INTEGER"
+
+
+def test_idc_rows_past_last_data_row_count_but_trailing_empty_rows_do_not(tmp_path: Path):
+    from engine_fixtures import xlsx
+
+    rows = [["pid", "n", "m", "k"], ["P1", 1, 5, 1.5], ["P2", 2, 6, 2.5], ["*note", None, 7, None],
+            [None, None, None, None], [None, None, None, None]]
+    recipe = """
+        collection_id: demo
+        tables:
+          - batches:
+              - {files: [a.xlsx], patient_column: pid, last_data_row: 3, idc_cast_column: k}
+    """
+    types, frame = _types_and_rows(tmp_path, recipe, {"a.xlsx": xlsx({"s": rows})})
+    assert (types["n"], types["m"]) == ("STRING", "INTEGER")  # n's blank cell in the note row is text
+    assert frame["n"].tolist() == ["1", "2"]

@@ -73,6 +73,7 @@ ACRIN_RECIPE = """
 collection_id: acrin_demo
 tcia_name: ACRIN-Demo
 forms:
+  idc_path: acrin
   dictionary: {{kind: acrin, files: [{dictionary}]}}
   codes: [A0, A1, BQ]
   patient_id: [{{zero_pad: 3}}, {{tcia_prefix: "_"}}]

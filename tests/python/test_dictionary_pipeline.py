@@ -53,17 +53,28 @@ def test_acrin_one_table_per_form_with_lower_case_variable_names(acrin_run) -> N
     assert set(tables["number_batches"]) == {"2"}
 
 
-def test_acrin_types_follow_the_dictionary(acrin_run) -> None:
+def test_acrin_types_follow_idcs_acrin_path(acrin_run) -> None:
     _, out = acrin_run
     meta = _column_metadata(out)
     types = {column: row["data_type"] for (table, column), row in meta.items()}
-    # a0e1 has a blank cell in batch 1, which alone would make it STRING ('idc' mode): the
-    # dictionary's '#' makes it INTEGER; 'YYYY' INTEGER; '#' with decimals FLOAT; 'Char' STRING
+    # idc_path: acrin: a0e1's blank cell in batch 1 is NULL and does not vote (INTEGER);
+    # whole numbers INTEGER, decimals FLOAT, text STRING; the patient column cn INTEGER
     assert (types["a0e1"], types["a1e1"], types["a1e2"], types["bq2"]) == ("INTEGER", "INTEGER", "FLOAT", "STRING")
-    assert (types["a0e2"], types["a0e3"], types["a1e3"], types["bq1"]) == ("INTEGER",) * 4
+    assert (types["a0e2"], types["a0e3"], types["a1e3"], types["bq1"], types["cn"]) == ("INTEGER",) * 5
     seeds = yaml.safe_load((out / "clinical/_clinical__seeds.yml").read_text())
     a0 = next(s for s in seeds["seeds"] if s["name"] == "acrin_demo_A0")
     assert a0["config"]["column_types"]["a0e1"] == "int64"
+
+
+def test_dictionary_types_never_change_idc_types(tmp_path: Path) -> None:
+    """Regression: under type_mode idc the dictionary's '#' made a0e1 INTEGER although IDC's
+    conventional reading publishes it STRING (a blank cell in batch 1)."""
+    recipe, sources = acrin_project(tmp_path)
+    recipe.write_text(recipe.read_text().replace("  idc_path: acrin\n", ""))
+    out = tmp_path / "out"
+    _curate(recipe, sources, out)
+    types = {column: row["data_type"] for (table, column), row in _column_metadata(out).items()}
+    assert (types["a0e1"], types["a1e1"], types["a1e2"], types["cn"]) == ("STRING", "INTEGER", "FLOAT", "STRING")
 
 
 def test_acrin_column_metadata_from_the_dictionary(acrin_run) -> None:
@@ -251,5 +262,46 @@ def test_prostatex_names_types_and_data_do_not_change(real_runs) -> None:
     assert after[("prostatex_findings", "clinsig")]["column_label"].startswith("Identifier available in training set")
     zone = after[("prostatex_findings", "zone")]
     assert (zone["values_source"], [c for c, _ in _values(zone)]) == ("provided dictionary", ["AS", "PZ", "SV", "TZ"])
-    assert after[("prostatex_ktrans", "ijk")] == before[("prostatex_ktrans", "ijk")]  # no dictionary there
-    assert report.warnings == []
+    # IDC's recipe gives every ProstateX table the whole document, so KTrans gets labels too
+    assert after[("prostatex_ktrans", "ijk")]["column_label"].startswith("Image column (i)")
+    # ... and each table is told about the document's variables it does not have, nothing else
+    assert {w.code for w in report.warnings} <= {"variable_not_in_data"}
+
+
+def _typed_by_dictionary(tmp_path: Path, mode: str, data: bytes, dictionary: bytes):
+    from curation.pipeline import curate_tables
+
+    sources = tmp_path / "sources" / "codes"
+    sources.mkdir(parents=True)
+    (sources / "data.csv").write_bytes(data)
+    (sources / "dictionary.csv").write_bytes(dictionary)
+    recipe = write_recipe(tmp_path / "recipes", "codes.yaml", f"""
+        collection_id: codes
+        type_mode: {mode}
+        tables:
+          - dictionary: {{kind: sheet, files: [dictionary.csv], name_column: name, label_column: label,
+                          type_column: type}}
+            batches:
+              - {{files: [data.csv], patient_column: pid}}
+    """)
+    ((table, _),) = curate_tables([recipe], tmp_path / "sources")
+    return {c.name: (c.sql_type, c.values.tolist()) for c in table.columns}
+
+
+DICTIONARY = b"name,label,type\ncode,Code,numeric\nempty,Never filled,integer\nn,Count,integer\n"
+
+
+def test_a_numeric_dictionary_type_never_overflows_a_long_code(tmp_path: Path) -> None:
+    """Regression: retype re-decided types with pandas and wrote 12345678901234567891 as
+    -6101065172474983725 (INTEGER); column_types decides: too long for 64 bits, kept STRING."""
+    data = b"pid,code,empty,n\nP1,12345678901234567891,,1\nP2,12345678901234567892,,\n"
+    columns = _typed_by_dictionary(tmp_path, "inferred", data, DICTIONARY)
+    assert columns["code"] == ("STRING", ["12345678901234567891", "12345678901234567892"])
+    assert columns["n"][0] == "INTEGER"  # use_types still works under inferred
+
+
+def test_a_dictionary_type_never_makes_a_blank_column_integer(tmp_path: Path) -> None:
+    data = b"pid,code,empty,n\nP1,1,,1\nP2,2,,2\n"
+    for mode in ("inferred", "idc"):
+        columns = _typed_by_dictionary(tmp_path / mode, mode, data, DICTIONARY)
+        assert columns["empty"][0] == "STRING", mode

@@ -1,4 +1,4 @@
-"""The Great Expectations gate: suites from column_metadata stop bad tables before writing."""
+"""The quality gate: checks made from column_metadata stop bad tables before writing."""
 
 from __future__ import annotations
 
