@@ -24,6 +24,7 @@ DUCKDB_TYPES = {"STRING": "VARCHAR", "INTEGER": "BIGINT", "FLOAT": "DOUBLE", "BO
 A0 = "acrin_demo_A0"
 FLAGS_RECIPE = """
 collection_id: flags_demo
+type_mode: inferred
 tables:
   - name: flags
     batches:
