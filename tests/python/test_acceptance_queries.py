@@ -58,7 +58,8 @@ def test_patients_with_clinical_rows_and_a_neoplasm_segmentation(analyses) -> No
     warehouse, compiled = analyses
     rows = _query(warehouse.database, compiled / "patients_with_clinical_and_segmentation.sql")
     assert [r[0] for r in rows] == ["ProstateX-0000", "ProstateX-0001"]
-    assert all(r[1] == 5 for r in rows)  # both have rows in all five ProstateX tables
+    # both have rows in all five ProstateX tables (and in the BAMF QA table, where reviewed)
+    assert all(r[1] >= 5 for r in rows), rows
 
 
 def _chemo_release(root: Path) -> tuple[Path, Path]:
