@@ -11,7 +11,8 @@
    catalog (nested types included), and fills it from the Parquet files of its
    `external_location` (the same data the DuckDB target reads). A source of more than
    LARGE_TABLE rows that has a collection_id column (idc_index: about a million series) is
-   cut to the collections of the curated clinical tables and, when it has a PatientID column,
+   cut to the collections of the curated clinical tables (and the image_collections their
+   patient tests name) and, when it has a PatientID column,
    to one row (series) per patient of them: the emulator proves the adapter path, not the
    data, and every patient check still sees the same patients (streaming NLST's 588,000
    series into the emulator alone took longer than the whole rest of CI). The rows are
@@ -160,11 +161,15 @@ def source_rows(node: dict, fields: list[dict], collections: list[str]) -> list[
 def load_sources(client, manifest: dict, catalog: list[dict]) -> None:
     from google.cloud import bigquery
 
-    collections = sorted({
+    collections = {
         n["config"].get("meta", {}).get("collection_id")
         for n in manifest["nodes"].values()
         if n["resource_type"] == "seed" and n["config"].get("meta", {}).get("collection_id")
-    })
+    }
+    for n in manifest["nodes"].values():  # a table's image_collections (analysis results)
+        if n["resource_type"] == "test" and (n.get("test_metadata") or {}).get("name") == "patients_have_images":
+            collections.update((n["test_metadata"].get("kwargs") or {}).get("collection_ids") or [])
+    collections = sorted(collections)
     for table in catalog:
         if not table["unique_id"].startswith("source."):
             continue
