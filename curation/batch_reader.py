@@ -27,6 +27,7 @@ from curation.naming import (
 )
 from curation.patient_ids import apply_rule
 from curation.readers import read_grid
+from curation.recipe_regex import RegexTimeout
 from curation.recipe import Batch, LoadedRecipe, Table
 from curation.report import Warning_
 from curation.sources import open_chain
@@ -193,7 +194,10 @@ def _select_rows(batch: Batch, columns: list[pa.Array], n_rows: int, joined: lis
     data = [col.slice(start) for col in columns]
     blanks = [_blank(col) for col in data]
     blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(region, dtype=bool)
-    end, cut_reason = data_end(batch, data, blank_row)
+    try:
+        end, cut_reason = data_end(batch, data, blank_row)
+    except RegexTimeout as exc:
+        raise CurationError(Reason.RECIPE_INVALID, f"stop_at: {exc}", where.with_(row=exc.row)) from None
     keep = np.zeros(region, dtype=bool)
     keep[:end] = True
     if cut_reason is not None and end < region:

@@ -120,3 +120,42 @@ def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
         _load(tmp_path, recipe)
     assert caught.value.reason is Reason.RECIPE_INVALID
     assert "alias" in caught.value.message
+
+
+def test_a_backtracking_stop_at_regex_stops_with_a_clear_error(tmp_path):
+    from engine_fixtures import curate
+
+    rows = ["patient,age"] + [f"P{i},{i}" for i in range(3)] + ["a" * 40 + "!,"]
+    recipe = """\
+        collection_id: demo
+        type_mode: inferred
+        tables:
+          - batches:
+              - files: [data.csv]
+                patient_column: patient
+                stop_at: '(a|aa)+$'
+        """
+    with pytest.raises(CurationError) as caught:
+        curate(tmp_path, recipe, {"data.csv": csv_bytes(*rows)})
+    assert "took more than" in caught.value.message
+    assert caught.value.where.recipe == "demo.yaml"
+
+
+def test_a_backtracking_patient_id_regex_stops_with_a_clear_error(tmp_path):
+    from engine_fixtures import curate
+
+    recipe = """\
+        collection_id: demo
+        type_mode: inferred
+        tables:
+          - patient_id:
+              - regex: '^((a|aa)+)$'
+            batches:
+              - files: [data.csv]
+                patient_column: patient
+        """
+    with pytest.raises(CurationError) as caught:
+        curate(tmp_path, recipe, {"data.csv": csv_bytes("patient,age", "a" * 60 + "b,1")})
+    assert caught.value.reason is Reason.PATIENT_ID_RULE
+    assert "took more than" in caught.value.message
+    assert caught.value.where.row == 2
