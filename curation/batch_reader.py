@@ -308,6 +308,33 @@ def _cast_column(batch: Batch, joined: list[str], normalized: list[str], keep_po
     return names[keep_positions.index(position)]
 
 
+def _cell_warnings(grid, columns: list[SourceColumn], row_numbers: np.ndarray, where: Where) -> list[Warning_]:
+    """Cells written NULL although the file holds something there, counted with the first one:
+    whitespace-only cells (any format), and in workbooks Excel error cells and formulas saved
+    without a cached value (``curation.workbook_inspect``)."""
+    warnings = []
+    count, first = 0, None
+    for column in columns:
+        values = pa.array(column.values, type=pa.large_string(), from_pandas=True)
+        spaces = pc.and_(pc.not_equal(values, ""), pc.equal(pc.utf8_trim_whitespace(values), ""))
+        found = int(pc.sum(spaces).as_py() or 0)
+        if found and first is None:
+            first = (int(row_numbers[int(pc.index(spaces, True).as_py())]), column.name)
+        count += found
+    if count:
+        warnings.append(Warning_("whitespace_cells", f"{count} cell(s) hold only whitespace and are written NULL; "
+                                 f"the first is row {first[0]}", where.with_(row=first[0], column=first[1])))
+    inspection = grid.inspection
+    if inspection is not None:
+        for code, finding, what in (
+                ("excel_error_cells", inspection.error_cells, "Excel error cell(s) (#DIV/0!, #N/A ...)"),
+                ("uncached_formulas", inspection.uncached_formulas, "formula(s) saved without a value")):
+            if finding.count:
+                warnings.append(Warning_(code, f"{finding.count} {what} read as blank; the first is cell "
+                                         f"{finding.first} (fix them in the workbook, or accept the NULLs)", where))
+    return warnings
+
+
 def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     """One batch: grid -> header -> kept rows -> kept columns -> patient ids, with an account."""
     batch: Batch = table.batches[number]
@@ -354,6 +381,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name, row_numbers,
                               where.with_(column=batch.patient_column))
     cast_column = _cast_column(batch, joined, normalized, keep_positions, unique, where)
+    warnings += _cell_warnings(grid, columns_out, row_numbers, where)
     if not rows.keep.any():
         warnings.append(Warning_("empty_batch", "the batch has no data rows: nothing is written from it", where))
     return BatchData(

@@ -19,6 +19,9 @@ class Reason(str, Enum):
     NOT_A_ZIP = "not_a_zip"
     SHEET_MISSING = "sheet_missing"
     UNREADABLE = "unreadable"
+    TOO_LARGE = "too_large"  # a ZIP member or sheet past curation.limits
+    MALFORMED_CSV = "malformed_csv"  # quoting that would merge or split rows
+    MIXED_ENCODING = "mixed_encoding"
     HEADER_OUT_OF_RANGE = "header_out_of_range"
     RAGGED_ROWS = "ragged_rows"
     PATIENT_COLUMN_MISSING = "patient_column_missing"
