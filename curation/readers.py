@@ -27,6 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineWorkbook
 
+from curation.csv_checks import check_one_encoding, check_quotes
 from curation.errors import CurationError, Reason, Where
 from curation.sources import check_archive
 from curation.workbook_inspect import SheetInspection, inspect_sheet
@@ -182,9 +183,12 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
             pass
     for candidate in _CSV_ENCODINGS:
         try:
-            return data.decode(candidate)
+            text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
+        if candidate != _CSV_ENCODINGS[0]:
+            check_one_encoding(data, candidate, where)
+        return text
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
@@ -219,6 +223,7 @@ def read_csv(data: bytes, delimiter: str, encoding: str | None, where: Where, *,
              quotechar: str | None = '"', ragged_rows: str = "error") -> Grid:
     """A CSV/TSV file as a grid: Arrow's reader for regular files, Python's csv module otherwise."""
     text = _decode(data, encoding, where)
+    check_quotes(text, delimiter, quotechar, where)
     fast = _csv_arrow(text, delimiter, quotechar)
     if fast is not None:
         return fast
