@@ -24,7 +24,7 @@ from curation.seed_writer import (
     clinical_tables_model,
     md5_hex,
     metadata_seeds_yaml,
-    render_csv,
+    render_seed,
     write_atomically,
 )
 from curation.table_builder import CuratedTable, build_table
@@ -58,7 +58,7 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
     built = sorted(built, key=lambda item: item[0].table_name)
     for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
-        data = render_csv(table.frame)
+        data = render_seed(table.frame, table.table_name)
         files[f"clinical/{seed_name}"] = data
         table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
         rows = column_rows[table.table_name]
@@ -66,10 +66,10 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
     files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
     files["models/stg_clinical__tables.sql"] = clinical_tables_model(built)
-    files["metadata/raw_table_metadata.csv"] = render_csv(
-        pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS))
-    files["metadata/raw_column_metadata.csv"] = render_csv(
-        pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS))
+    files["metadata/raw_table_metadata.csv"] = render_seed(
+        pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS), "raw_table_metadata")
+    files["metadata/raw_column_metadata.csv"] = render_seed(
+        pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS), "raw_column_metadata")
     files["metadata/_metadata__seeds.yml"] = metadata_seeds_yaml()
     return files
 
