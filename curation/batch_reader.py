@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation import bigquery_limits
 from curation.column_types import BatchProfile, profile
 from curation.errors import CurationError, Reason, Where
 from curation.layout import SkipReason, data_end, fill_merged
@@ -358,6 +359,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     _drop_blank_patients(batch, rows, patient_position, where, warnings)
     unique, keep_positions, dropped = _select_columns(
         batch, joined, normalized, rows, patient_position, where, warnings)
+    bigquery_limits.check_table(where.table, [*RESERVED_NAMES, *unique], where)  # before any column is built
 
     mask = None if rows.keep.all() else pa.array(rows.keep)
     conventional = loaded.recipe.type_mode == "idc" and table.idc_path == "conventional"

@@ -16,6 +16,7 @@ from curation.metadata import (
     column_metadata_rows,
     table_metadata_row,
 )
+from curation import bigquery_limits
 from curation import quality_gate as gate
 from curation.recipe import Recipe, load_recipes
 from curation.report import RunReport
@@ -37,16 +38,19 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
     """Build every table of every recipe (validated first) for release ``idc_version``; nothing
     is written."""
     loaded = load_recipes(recipe_paths, sources_root, idc_version)
-    built = []
+    built, recipe_files = [], []
     for item in loaded:
         for table in item.recipe.tables:
             if on_table:
                 on_table(item.recipe.table_name(table))
             built.append((apply_dictionary(item, table, build_table(item, table)), item.recipe))
+            recipe_files.append(item.name)
     names = [t.table_name for t, _ in built]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise CurationError(Reason.RECIPE_INVALID, f"table names declared twice: {dupes}")
+    bigquery_limits.check_tables([(t.table_name, list(t.frame.columns), recipe_file)
+                                  for (t, _), recipe_file in zip(built, recipe_files)])
     return built
 
 
