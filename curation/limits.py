@@ -12,8 +12,8 @@ the file and member or sheet:
 * ``max_sheet_cells``: a sheet's used range (rows x columns of its dimension and its cells),
   checked before the sheet is read.
 
-The defaults keep a run well under 2 GB and are far above the largest real source (1.3 MB
-uncompressed, ratio 35, 17,000 cells... see README "Data quality"). Set them with the
+The defaults keep a run well under 2 GB and are far above the largest real source (a 1.3 MB
+member, ratio 35 at most, a sheet of 49,152 cells in the v22 release). Set them with the
 environment variables ``CURATE_MAX_MEMBER_MB``, ``CURATE_MAX_ZIP_RATIO`` and
 ``CURATE_MAX_SHEET_CELLS``.
 """

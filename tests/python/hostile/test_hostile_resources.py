@@ -165,6 +165,7 @@ def test_peak_memory_on_the_hostile_set_stays_under_2_gb(tmp_path, case, bomb):
         recipe, files = "\n".join(levels) + "\n" + textwrap.dedent(CSV_RECIPE.format(files="[data.csv]")), {
             "data.csv": csv_bytes("patient,age", "P1,1")}
     peak, output = _peak_rss_mb(tmp_path, recipe, files)
+    print(f"peak RSS {case}: {peak} MB")
     assert peak < 2048, (peak, output)
     assert {"zip_bomb": "too_large", "far_cell": "too_large", "alias_bomb": "recipe_invalid"}[case] in output
     assert resource  # measured through the probe's RUSAGE_CHILDREN
