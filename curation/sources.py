@@ -90,4 +90,18 @@ def open_chain(root: Path, chain: list[str], where: Where) -> OpenedSource:
             ) from None
         with archive:
             data = _member(archive, name, where.with_(file=name))
+    _check_container(data, where.with_(file=chain[-1]))
     return OpenedSource(data=data, chain=tuple(chain), downloaded_md5=file_md5(downloaded))
+
+
+def _check_container(data: bytes, where: Where) -> None:
+    """A data file that is itself a ZIP (xlsx, xlsm, xlsb, docx): its parts within the limits
+    before a reader inflates them (a shared-strings bomb is read when a workbook opens)."""
+    if data[:4] != b"PK\x03\x04":
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return  # not a readable ZIP: the reader says what is wrong
+    with archive:
+        check_archive(archive, where)

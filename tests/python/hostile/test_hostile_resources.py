@@ -169,3 +169,13 @@ def test_peak_memory_on_the_hostile_set_stays_under_2_gb(tmp_path, case, bomb):
     assert peak < 2048, (peak, output)
     assert {"zip_bomb": "too_large", "far_cell": "too_large", "alias_bomb": "recipe_invalid"}[case] in output
     assert resource  # measured through the probe's RUSAGE_CHILDREN
+
+
+def test_a_bomb_inside_a_docx_dictionary_is_refused_before_it_is_opened(tmp_path):
+    from curation.sources import open_chain
+    from curation.errors import Where
+
+    (tmp_path / "dict.docx").write_bytes(zip_bomb("word/document.xml", OVER_DEFAULT, head=b"<w:document>"))
+    with pytest.raises(CurationError) as caught:
+        open_chain(tmp_path, ["dict.docx"], Where(recipe="demo.yaml"))
+    assert caught.value.reason is Reason.TOO_LARGE and caught.value.where.file == "word/document.xml"
