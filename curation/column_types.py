@@ -174,6 +174,15 @@ def _whole_by_text(present: pa.Array) -> bool:
     return _fits_int64(pc.replace_substring_regex(present, r"\.0*$", ""))
 
 
+def leading_zeros(values: pd.Series) -> np.ndarray:
+    """Which values are numbers written with leading zeros (``007``, ``-01.5``): codes a
+    numeric type loses the zeros of."""
+    trimmed = pc.utf8_trim_whitespace(_arrow(values))
+    padded = pc.and_(pc.match_substring_regex(trimmed, _LEADING_ZERO_RE),
+                     pc.match_substring_regex(_unsigned(trimmed), _NUMBER_RE))
+    return padded.to_numpy(zero_copy_only=False)
+
+
 def _valid_iso_dates(present: pa.Array) -> bool:
     if not _all_match(present, _DATE_RE):
         return False
