@@ -60,7 +60,14 @@ gives FLOAT; any other mix (numbers with words, dates with numbers, booleans wit
 with date-times) gives STRING, so no value is ever lost or changed to fit a type.
 
 What counts as a number: optional sign, digits with an optional decimal point, optional
-exponent (``-1``, ``+2``, ``007``, ``1.``, ``.5``, ``1e-3``). ``NA``, ``nan``, ``inf``,
+exponent (``-1``, ``+2``, ``007``, ``1.``, ``.5``, ``1e-3``). A number is whole by its digits
+(``12``, ``12.0``), never by float64 (``12345678901234567.5`` is not whole) and never in
+scientific notation (``1e3`` is FLOAT, its text kept); whole decimals become integer text by
+their digits (``12345678901234567.0`` -> ``12345678901234567``). Codes written with leading
+zeros (``007``; ``BatchProfile.padded``) keep their text: ``inferred`` types them STRING, a
+STRING column keeps them as written, and they never fit a recipe's INTEGER or FLOAT; on IDC's
+paths a column of them is INTEGER where IDC published it so, and the table builder warns
+(``leading_zeros_dropped``). ``NA``, ``nan``, ``inf``,
 ``Infinity``, ``1,5``, ``12 mm`` and ``<5`` are text in every mode. Whole numbers too long
 for a 64-bit integer are codes, typed STRING. Date-times (``2020-01-31 08:30:00``) and
 other date spellings (``31/01/2020``: day and month order is ambiguous) are STRING.
