@@ -6,11 +6,9 @@ references) before anything is inflated or allocated; the limits are ``curation.
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -44,11 +42,10 @@ def bomb() -> bytes:
 
 def test_a_zip_bomb_is_refused_from_its_zipinfo_before_inflating(tmp_path, bomb):
     assert len(bomb) < OVER_DEFAULT / 200  # a small file...
-    started = time.process_time()
     error = _raises(tmp_path, CSV_RECIPE.format(files="[data.zip, data.csv]"), {"data.zip": bomb})
-    assert time.process_time() - started < 2  # ...refused without inflating it
     assert error.reason is Reason.TOO_LARGE
-    assert error.where.file == "data.csv" and "over the limit" in error.message
+    # ...refused from its declared size (the inflating bound says "inflates past the limit")
+    assert error.where.file == "data.csv" and f"inflates to {OVER_DEFAULT:,} bytes, over the limit" in error.message
 
 
 def test_a_zip_bomb_inside_a_zip_is_refused(tmp_path, bomb):
@@ -168,7 +165,6 @@ def test_peak_memory_on_the_hostile_set_stays_under_2_gb(tmp_path, case, bomb):
     print(f"peak RSS {case}: {peak} MB")
     assert peak < 2048, (peak, output)
     assert {"zip_bomb": "too_large", "far_cell": "too_large", "alias_bomb": "recipe_invalid"}[case] in output
-    assert resource  # measured through the probe's RUSAGE_CHILDREN
 
 
 def test_a_bomb_inside_a_docx_dictionary_is_refused_before_it_is_opened(tmp_path):
