@@ -396,18 +396,28 @@ class ExportResult:
     manifest_path: Path
 
 
-def export_folder(folder: Path, out: Path, collections: Path | None = None) -> ExportResult:
-    """Export every DICOM file under ``folder``: ``<out>/dicom_metadata/part-0.parquet`` and the
-    auxiliary manifest ``<out>/auxiliary_metadata/part-0.parquet`` (see ``manifest``)."""
-    from curation.dicom.manifest import manifest_table
+def export_folder(folder: Path, out: Path, collections: Path | None = None,
+                  auxiliary: Path | None = None) -> ExportResult:
+    """Export every DICOM file under ``folder``: ``<out>/dicom_metadata/part-0.parquet``, the
+    auxiliary manifest ``<out>/auxiliary_metadata/part-0.parquet`` and the collection tables
+    ``original_collections_metadata`` and ``analysis_results_metadata`` (see ``manifest``;
+    ``auxiliary`` is an optional auxiliary-metadata Parquet whose values are used)."""
+    from curation.dicom import manifest
 
     paths = list(iter_dicom_files(folder))
     if not paths:
         raise ValueError(f"no DICOM files under {folder}")
     datasets = [read_dataset(p) for p in paths]
     table = export_table(datasets)
+    info = manifest.read_collections(collections if collections is not None
+                                     else folder / manifest.COLLECTIONS_FILE)
+    aux = manifest.manifest_table(folder, paths, datasets, collections, auxiliary)
     metadata_path = out / "dicom_metadata" / "part-0.parquet"
     manifest_path = out / "auxiliary_metadata" / "part-0.parquet"
     write_parquet(table, metadata_path)
-    write_parquet(manifest_table(folder, paths, datasets, collections), manifest_path)
+    write_parquet(aux, manifest_path)
+    write_parquet(manifest.collections_table(aux, info),
+                  out / "original_collections_metadata" / "part-0.parquet")
+    write_parquet(manifest.analysis_results_table(info),
+                  out / "analysis_results_metadata" / "part-0.parquet")
     return ExportResult(len(paths), table.num_columns, metadata_path, manifest_path)

@@ -3,6 +3,8 @@
 -- attributes picked from its content items by concept code. A group without a tracking
 -- identifier, finding, finding site or segmentation reference is kept, with NULLs there.
 -- measurement_group_number is the group's 0-based position in its parent container, as in IDC.
+-- segmentation_series_uid is the series of the referenced Segmentation instance, NULL when that
+-- instance is not in dicom_metadata (IDC v22 drops such groups).
 {%- set c = imaging_concepts() %}
 {%- set items = 'report_groups.measurement_group.contentsequence' %}
 
@@ -98,6 +100,15 @@ attributes as (
 
 ),
 
+segmentation_instances as (
+
+    select
+        metadata.sopinstanceuid as sop_instance_uid,
+        metadata.seriesinstanceuid as series_instance_uid
+    from metadata
+
+),
+
 final as (
 
     select
@@ -115,10 +126,13 @@ final as (
                        safe_offset('modifier.conceptcodesequence')) }} as laterality_code,
         attributes.source_segmented_series_uid,
         attributes.segmentation_reference.referencedsopinstanceuid as segmentation_instance_uid,
+        segmentation_instances.series_instance_uid as segmentation_series_uid,
         {{ safe_offset('attributes.segmentation_reference.referencedsegmentnumber') }}
             as segmentation_segment_number,
         attributes.measurement_group
     from attributes
+    left join segmentation_instances
+        on attributes.segmentation_reference.referencedsopinstanceuid = segmentation_instances.sop_instance_uid
 
 )
 
