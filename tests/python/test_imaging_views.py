@@ -198,16 +198,18 @@ def test_quantitative_measurements_known_answers(con, corpus):
     got = sorted(
         (r["SOPInstanceUID"], r["measurementGroup_number"], r["Quantity"]["CodeValue"], r["Value"],
          r["Units"]["CodeValue"], r["Units"]["CodeMeaning"],
-         (r["derivationModifier"] or {}).get("CodeValue"),
-         (r["lateralityModifier"] or {}).get("CodeValue"),
+         tuple(sorted((r["derivationModifier"] or {"absent": None}).items())),
+         tuple(sorted((r["lateralityModifier"] or {"absent": None}).items())),
          r["trackingIdentifier"], r["segmentationSegmentNumber"], r["finding"]["CodeValue"],
          r["findingSite"]["CodeValue"], r["PatientID"], r["SeriesDescription"],
          r["SeriesInstanceUID"], r["segmentationSeriesUID"])
         for r in rows(con, "select * from idc_v22.quantitative_measurements"))
     expected = sorted(
         (fx.uid(report.name, "sop"), number, m.quantity.value, Decimal(str(m.value)).quantize(Decimal("1e-9")),
-         m.units.value, m.units.meaning, m.derivation.value if m.derivation else None,
-         g.laterality.value if g.laterality else None, g.tracking_id,
+         m.units.value, m.units.meaning,
+         # a missing modifier is NULL (IDC v22: a STRUCT of NULLs)
+         tuple(sorted((code3(m.derivation) or {"absent": None}).items())),
+         tuple(sorted((code3(g.laterality) or {"absent": None}).items())), g.tracking_id,
          g.segment[1] if g.segment else None, g.finding.value, g.site.value, p.patient_id,
          report.description, fx.uid(report.name, "series"),
          fx.uid(g.segment[0], "series") if g.segment else None)

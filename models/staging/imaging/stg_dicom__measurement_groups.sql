@@ -100,16 +100,7 @@ attributes as (
 
 ),
 
-segmentation_instances as (
-
-    select
-        metadata.sopinstanceuid as sop_instance_uid,
-        metadata.seriesinstanceuid as series_instance_uid
-    from metadata
-
-),
-
-final as (
+group_rows as (
 
     select
         attributes.patient_id,
@@ -126,13 +117,43 @@ final as (
                        safe_offset('modifier.conceptcodesequence')) }} as laterality_code,
         attributes.source_segmented_series_uid,
         attributes.segmentation_reference.referencedsopinstanceuid as segmentation_instance_uid,
-        segmentation_instances.series_instance_uid as segmentation_series_uid,
         {{ safe_offset('attributes.segmentation_reference.referencedsegmentnumber') }}
             as segmentation_segment_number,
         attributes.measurement_group
     from attributes
+
+),
+
+segmentation_instances as (
+
+    select
+        metadata.sopinstanceuid as sop_instance_uid,
+        metadata.seriesinstanceuid as series_instance_uid
+    from metadata
+
+),
+
+final as (
+
+    select
+        group_rows.patient_id,
+        group_rows.sop_instance_uid,
+        group_rows.series_instance_uid,
+        group_rows.series_description,
+        group_rows.measurement_group_number,
+        group_rows.tracking_identifier,
+        group_rows.tracking_unique_identifier,
+        group_rows.finding_code,
+        group_rows.finding_site_code,
+        group_rows.laterality_code,
+        group_rows.source_segmented_series_uid,
+        group_rows.segmentation_instance_uid,
+        segmentation_instances.series_instance_uid as segmentation_series_uid,
+        group_rows.segmentation_segment_number,
+        group_rows.measurement_group
+    from group_rows
     left join segmentation_instances
-        on attributes.segmentation_reference.referencedsopinstanceuid = segmentation_instances.sop_instance_uid
+        on group_rows.segmentation_instance_uid = segmentation_instances.sop_instance_uid
 
 )
 
