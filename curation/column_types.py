@@ -171,8 +171,9 @@ def is_blank(series: pd.Series) -> pd.Series:
     return series.str.strip() == ""
 
 
-def _kind(present: pa.Array) -> Kind:
-    """The kind of a column's non-blank, trimmed values."""
+def _kind(present: pa.Array, dates: bool = True) -> Kind:
+    """The kind of a column's non-blank, trimmed values (``dates=False``: ISO dates are not
+    looked for, and such a column is STRING)."""
     if len(present) == 0:
         return Kind.EMPTY
     head = present.slice(0, _SAMPLE)
@@ -187,18 +188,24 @@ def _kind(present: pa.Array) -> Kind:
             return Kind.STRING
         whole = _all(pc.equal(pc.floor(numbers), numbers)) and _all(pc.less(pc.abs(numbers), 2.0**63))
         return Kind.WHOLE_FLOAT if whole else Kind.FLOAT
-    if _valid_iso_dates(present):
+    if dates and _valid_iso_dates(present):
         return Kind.DATE
     return Kind.STRING
 
 
-def profile(values: pd.Series) -> BatchProfile:
-    """Classify one batch's values of a column (a Series of str, blanks as "")."""
+def profile(values: pd.Series, dates: bool = True) -> BatchProfile:
+    """Classify one batch's values of a column (a Series of str, blanks as "").
+
+    ``dates=False`` skips the ISO-date check (a date column is then STRING): for the
+    profiles of ``idc`` mode, where a DATE profile types the column exactly as a STRING one
+    (``_idc_type``; the ACRIN path types from the values, not from profiles), so the check
+    cannot change anything there.
+    """
     trimmed = pc.utf8_trim_whitespace(_arrow(values))
     blank = pc.equal(trimmed, "")
     has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
     present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
-    return BatchProfile(_kind(present), has_blank)
+    return BatchProfile(_kind(present, dates), has_blank)
 
 
 def _idc_type(profiles: list[BatchProfile], missing_somewhere: bool) -> str:

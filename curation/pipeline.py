@@ -25,6 +25,7 @@ from curation.seed_writer import (
     md5_hex,
     metadata_seeds_yaml,
     render_csv,
+    render_text_csv,
     write_atomically,
 )
 from curation.table_builder import CuratedTable, build_table
@@ -58,7 +59,7 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
     built = sorted(built, key=lambda item: item[0].table_name)
     for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
-        data = render_csv(table.frame)
+        data = render_text_csv(table.frame)
         files[f"clinical/{seed_name}"] = data
         table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
         rows = column_rows[table.table_name]
