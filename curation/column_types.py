@@ -145,6 +145,8 @@ def _all_match(present: pa.Array, pattern: str) -> bool:
 
 
 def _unsigned(present: pa.Array) -> pa.Array:
+    if not pc.any(pc.match_substring(present, "+")).as_py():  # the regex only when a plus is there
+        return present
     return pc.replace_substring_regex(present, r"^\+", "")
 
 
