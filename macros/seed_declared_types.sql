@@ -74,8 +74,9 @@
 {#-
     The seed materialization on BigQuery, for the same seeds: a table created with the
     declared types (DDL), then one load job of the file into it (dbt-bigquery's
-    `adapter.upload_file`: the file as it is, header row skipped, quoted newlines allowed),
-    so the load uses exactly the declared schema. dbt's default seed reads every cell with
+    `adapter.upload_file`: the file as it is, header row skipped, quoted newlines allowed,
+    appended to the new empty table, so the load uses exactly its declared schema).
+    dbt's default seed reads every cell with
     agate first only to name the columns and count the rows; curate writes the header in the
     declared order, so nothing needs to be read here. Other seeds use dbt's materialization.
 -#}
@@ -111,7 +112,7 @@
         'skip_leading_rows': 1,
         'field_delimiter': config.get('delimiter', ','),
         'allow_quoted_newlines': true,
-        'write_disposition': 'WRITE_TRUNCATE',
+        'write_disposition': 'WRITE_APPEND',
     } -%}
     {%- set path = model.root_path ~ '/' ~ model.original_file_path -%}
     {% do adapter.upload_file(path, target_relation.database,
