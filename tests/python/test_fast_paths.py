@@ -4,7 +4,8 @@
   csv module), for any text cells, including the cells that need quoting and the frames it
   hands to ``render_csv`` (a carriage return, a single column, cells that are not text);
 * ``column_types.profile(dates=False)`` (the ISO-date check skipped) types every column as
-  the full profile does in ``idc`` mode.
+  the full profile does in ``idc`` mode;
+* ``metadata.observed_values`` lists the same values whether or not its first rows decide.
 """
 
 from __future__ import annotations
@@ -60,3 +61,21 @@ def test_idc_types_do_not_depend_on_the_date_check(batches, missing):
     assert decide_type(fast, missing, "idc") == decide_type(full, missing, "idc")
     assert [(p.kind.value, p.has_blank) for p in fast] == [
         ("string" if p.kind.value == "date" else p.kind.value, p.has_blank) for p in full]
+
+
+def _column(values: list[str | None], sql_type: str = "STRING"):
+    from curation.table_builder import CuratedColumn
+
+    return CuratedColumn("c", sql_type, pd.Series(values, dtype="str"), [])
+
+
+@given(st.integers(min_value=0, max_value=2500), st.integers(min_value=1, max_value=25))
+@settings(max_examples=50, deadline=None)
+def test_observed_values_do_not_depend_on_where_the_values_are(head_rows, distinct):
+    """The first rows decide early only when they already hold too many values."""
+    from curation.metadata import MAX_LISTED_VALUES, observed_values
+
+    values = ["same"] * head_rows + [str(i) for i in range(distinct)] + [None]
+    listed = observed_values(_column(values))
+    expected = sorted({v for v in values if v is not None})
+    assert [v["option_code"] for v in listed] == (expected if len(expected) <= MAX_LISTED_VALUES else [])
