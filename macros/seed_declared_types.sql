@@ -117,7 +117,14 @@
     {%- set path = model.root_path ~ '/' ~ model.original_file_path -%}
     {% do adapter.upload_file(path, target_relation.database,
                               target_relation.schema, target_relation.identifier, kwargs=load_job) %}
-    {% call noop_statement('main', 'LOAD', 'LOAD') -%}
+    {#- dbt's seed task reads a stored result back: the row count (BigQuery answers it from metadata) -#}
+    {% call statement('count_seed_rows', fetch_result=True) -%}
+        select count(*) from {{ target_relation.render() }}
+    {%- endcall %}
+    {%- set counted = load_result('count_seed_rows') -%}
+    {%- set rows_affected = counted.table.rows[0][0] -%}
+    {%- do store_result('agate_table', response='OK', agate_table=counted.table) -%}
+    {% call noop_statement('main', 'LOAD ' ~ rows_affected, 'LOAD', rows_affected) -%}
         {{ create_sql }};
         -- then a load job of {{ path }} into it
     {%- endcall %}
