@@ -372,7 +372,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
             number=p,
             values=pd.Series(rows.data[p] if mask is None else rows.data[p].filter(mask), dtype="str"),
             pandas_profile=None if typed_mask is None else profile(pd.Series(columns[p].filter(typed_mask),
-                                                                             dtype="str")),
+                                                                             dtype="str"), dates=False),
         )
         for n, p in zip(unique, keep_positions)
     ]

@@ -156,6 +156,8 @@ def _all_match(present: pa.Array, pattern: str) -> bool:
 
 
 def _unsigned(present: pa.Array) -> pa.Array:
+    if not pc.any(pc.match_substring(present, "+")).as_py():  # the regex only when a plus is there
+        return present
     return pc.replace_substring_regex(present, r"^\+", "")
 
 
@@ -204,8 +206,9 @@ def is_blank(series: pd.Series) -> pd.Series:
     return series.str.strip() == ""
 
 
-def _kind(present: pa.Array) -> Kind:
-    """The kind of a column's non-blank, trimmed values."""
+def _kind(present: pa.Array, dates: bool = True) -> Kind:
+    """The kind of a column's non-blank, trimmed values (``dates=False``: ISO dates are not
+    looked for, and such a column is STRING)."""
     if len(present) == 0:
         return Kind.EMPTY
     head = present.slice(0, _SAMPLE)
@@ -221,18 +224,24 @@ def _kind(present: pa.Array) -> Kind:
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
         return Kind.WHOLE_FLOAT if _whole_by_text(present) else Kind.FLOAT
-    if _valid_iso_dates(present):
+    if dates and _valid_iso_dates(present):
         return Kind.DATE
     return Kind.STRING
 
 
-def profile(values: pd.Series) -> BatchProfile:
-    """Classify one batch's values of a column (a Series of str, blanks as "")."""
+def profile(values: pd.Series, dates: bool = True) -> BatchProfile:
+    """Classify one batch's values of a column (a Series of str, blanks as "").
+
+    ``dates=False`` skips the ISO-date check (a date column is then STRING): for the
+    profiles of ``idc`` mode, where a DATE profile types the column exactly as a STRING one
+    (``_idc_type``; the ACRIN path types from the values, not from profiles), so the check
+    cannot change anything there.
+    """
     trimmed = pc.utf8_trim_whitespace(_arrow(values))
     blank = pc.equal(trimmed, "")
     has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
     present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
-    kind = _kind(present)
+    kind = _kind(present, dates)
     padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_match(present, _LEADING_ZERO_RE)
     return BatchProfile(kind, has_blank, padded)
 

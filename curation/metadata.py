@@ -77,8 +77,14 @@ def table_metadata_row(table: CuratedTable, seed_file: str, seed_md5: str, relea
     }
 
 
+_DISTINCT_HEAD = 1000
+
+
 def observed_values(column: CuratedColumn) -> list[dict]:
     """The distinct values, sorted (numerically for numbers); empty when more than 20."""
+    head = column.values.iloc[:_DISTINCT_HEAD].dropna()
+    if head.nunique() > MAX_LISTED_VALUES:  # already too many in the first rows: skip the full pass
+        return []
     distinct = pd.Series(column.values.dropna().unique())
     if len(distinct) > MAX_LISTED_VALUES or distinct.empty:
         return []

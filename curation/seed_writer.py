@@ -25,6 +25,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -53,7 +54,7 @@ def render_seed(frame: pd.DataFrame, name: str) -> bytes:
     A cell holding a CR is the one thing ``render_csv``'s minimal quoting leaves unquoted; the
     read-back finds it (the CR reads as a line end), and such a table is written again with
     CRs quoted, so the common table pays for no extra scan."""
-    data = render_csv(frame)
+    data = render_text_csv(frame)
     try:
         check_round_trip(frame, data, name)
     except CurationError:
@@ -143,6 +144,60 @@ def render_csv(frame: pd.DataFrame) -> bytes:
     columns = (frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns)
     writer.writerows(zip(*columns))
     return buffer.getvalue().encode("utf-8")
+
+
+def _text_column(series: pd.Series) -> pa.Array | None:
+    """A column of text cells as one Arrow string array (missing -> null); None when some
+    cell is not text (numbers are written by the csv module's rules: ``render_csv``)."""
+    try:
+        array = pa.array(series, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if pa.types.is_null(array.type):
+        return pa.nulls(len(array), pa.large_string())
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    return array.cast(pa.large_string())
+
+
+def _csv_fields(column: pa.Array) -> pa.Array:
+    """Each cell as a CSV field with minimal quoting: quoted (inner quotes doubled) when it
+    holds the delimiter, a quote or a line feed, as the csv module writes it."""
+    needs = pc.or_(pc.or_(pc.match_substring(column, ","), pc.match_substring(column, '"')),
+                   pc.match_substring(column, "\n"))
+    if not pc.any(needs).as_py():
+        return column
+    quote = pa.scalar('"', pa.large_string())
+    quoted = pc.binary_join_element_wise(quote, pc.replace_substring(column, '"', '""'), quote,
+                                         pa.scalar("", pa.large_string()))
+    return pc.if_else(needs, quoted, column)
+
+
+def render_text_csv(frame: pd.DataFrame) -> bytes:
+    """``render_csv``'s bytes, built with Arrow kernels (a field per cell, then a line per row)
+    instead of a Python object per cell: a few times faster on large tables.
+
+    Frames it does not cover are handed to ``render_csv``: a cell that is not text, a single
+    column (the csv module quotes an empty lone field), or a carriage return in a cell.
+    """
+    columns = [_text_column(frame[c]) for c in frame.columns] if len(frame.columns) > 1 else [None]
+    if any(c is None for c in columns) or any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
+        return render_csv(frame)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(frame.columns)
+    header = buffer.getvalue().encode("utf-8")
+    if not len(frame):
+        return header
+    fields = [_csv_fields(c) for c in columns]
+    lines = pc.binary_join_element_wise(*fields, pa.scalar(",", pa.large_string()),
+                                        null_handling="replace", null_replacement="")
+    feed = pa.scalar("\n", pa.large_string())
+    lines = pc.binary_join_element_wise(lines, feed, pa.scalar("", pa.large_string()))  # each line ends with one
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
+    body = lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]] if offsets[-1] > offsets[0] else b""
+    return header + body
 
 
 def md5_hex(data: bytes) -> str:

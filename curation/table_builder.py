@@ -62,7 +62,9 @@ def _column_order(batches: list[BatchData]) -> list[str]:
     return list(order)
 
 
-def _stack(name: str, batches: list[BatchData]) -> tuple[pd.Series, list, list[Provenance]]:
+def _stack(name: str, batches: list[BatchData], dates: bool = True) -> tuple[pd.Series, list, list[Provenance]]:
+    """The column stacked over the batches, its profile in each batch that has it (``dates``:
+    see ``column_types.profile``) and its provenance."""
     parts, profiles, provenance = [], [], []
     for batch in batches:
         match = next((c for c in batch.columns if c.name == name), None)
@@ -70,7 +72,7 @@ def _stack(name: str, batches: list[BatchData]) -> tuple[pd.Series, list, list[P
             parts.append(pd.Series([""] * len(batch.patient_ids), dtype="str"))
             continue
         parts.append(match.values)
-        profiles.append(profile(match.values) if match.pandas_profile is None else match.pandas_profile)
+        profiles.append(profile(match.values, dates) if match.pandas_profile is None else match.pandas_profile)
         provenance.append(Provenance(batch.number, batch.data_file, batch.sheet_name,
                                      tuple(match.header_cells), match.number))
     return pd.concat(parts, ignore_index=True), profiles, provenance
@@ -200,7 +202,7 @@ def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
     ]
     cast_names = {b.cast_column for b in batches}
     for name in names:
-        stacked, profiles, provenance = _stack(name, batches)
+        stacked, profiles, provenance = _stack(name, batches, dates=recipe.type_mode != "idc")
         typed = _typed(table, name, stacked, profiles, len(provenance) < len(batches), recipe.type_mode,
                        name in cast_names, batches, where)
         _report_nulled(typed, name, batches, where, report)

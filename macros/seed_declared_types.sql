@@ -6,8 +6,7 @@
     header names the columns and DuckDB counts the rows. The load fails, naming the column,
     when the header and the declared columns differ or a value does not fit its type.
     Other seeds use dbt-duckdb's materialization unchanged.
-    On BigQuery, dbt-bigquery's seed is already a load job with the declared schema
-    (README "Loading the seeds").
+    On BigQuery: the materialization below (a load job with the declared schema).
 -#}
 {% materialization seed, adapter='duckdb' %}
     {%- set column_types = config.get('column_types') or {} -%}
@@ -62,6 +61,72 @@
     {% call noop_statement('main', 'CREATE ' ~ rows_affected, 'CREATE', rows_affected) -%}
         create table {{ target_relation.render() }} ({{ columns_sql }});
         {{ load_sql }}
+    {%- endcall %}
+
+    {% do persist_docs(target_relation, model) %}
+    {{ run_hooks(post_hooks, inside_transaction=True) }}
+    {{ adapter.commit() }}
+    {{ run_hooks(post_hooks, inside_transaction=False) }}
+
+    {{ return({'relations': [target_relation]}) }}
+{% endmaterialization %}
+
+{#-
+    The seed materialization on BigQuery, for the same seeds: a table created with the
+    declared types (DDL), then one load job of the file into it (dbt-bigquery's
+    `adapter.upload_file`: the file as it is, header row skipped, quoted newlines allowed,
+    appended to the new empty table, so the load uses exactly its declared schema).
+    dbt's default seed reads every cell with
+    agate first only to name the columns and count the rows; curate writes the header in the
+    declared order, so nothing needs to be read here. Other seeds use dbt's materialization.
+-#}
+{% materialization seed, adapter='bigquery' %}
+    {%- set column_types = config.get('column_types') or {} -%}
+    {%- set declared = model.columns.keys() | list -%}
+    {%- if not declared or declared != (column_types.keys() | list) -%}
+        {{ return(materialization_seed_default()) }}
+    {%- endif -%}
+
+    {%- set old_relation = adapter.get_relation(database=database, schema=schema, identifier=model.alias) -%}
+    {%- set target_relation = this.incorporate(type='table') -%}
+    {%- if old_relation is not none and old_relation.is_view -%}
+        {{ exceptions.raise_compiler_error("Cannot seed to '{}', it is a view".format(old_relation.render())) }}
+    {%- endif -%}
+
+    {{ run_hooks(pre_hooks, inside_transaction=False) }}
+    {{ run_hooks(pre_hooks, inside_transaction=True) }}
+
+    {%- set columns_sql -%}
+        {%- for name, type in column_types.items() -%}
+            {{ adapter.quote(name) }} {{ type }}{% if not loop.last %}, {% endif %}
+        {%- endfor -%}
+    {%- endset -%}
+    {%- set create_sql -%}
+        create or replace table {{ target_relation.render() }} ({{ columns_sql }})
+    {%- endset -%}
+    {% call statement('create_seed_table') -%}
+        {{ create_sql }}
+    {%- endcall %}
+    {%- set load_job = {
+        'source_format': 'CSV',
+        'skip_leading_rows': 1,
+        'field_delimiter': config.get('delimiter', ','),
+        'allow_quoted_newlines': true,
+        'write_disposition': 'WRITE_APPEND',
+    } -%}
+    {%- set path = model.root_path ~ '/' ~ model.original_file_path -%}
+    {% do adapter.upload_file(path, target_relation.database,
+                              target_relation.schema, target_relation.identifier, kwargs=load_job) %}
+    {#- dbt's seed task reads a stored result back: the row count (BigQuery answers it from metadata) -#}
+    {% call statement('count_seed_rows', fetch_result=True) -%}
+        select count(*) from {{ target_relation.render() }}
+    {%- endcall %}
+    {%- set counted = load_result('count_seed_rows') -%}
+    {%- set rows_affected = counted.table.rows[0][0] -%}
+    {%- do store_result('agate_table', response='OK', agate_table=counted.table) -%}
+    {% call noop_statement('main', 'LOAD ' ~ rows_affected, 'LOAD', rows_affected) -%}
+        {{ create_sql }};
+        -- then a load job of {{ path }} into it
     {%- endcall %}
 
     {% do persist_docs(target_relation, model) %}

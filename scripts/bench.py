@@ -1,18 +1,23 @@
-"""Speed and memory of the curator (``make bench``).
+"""Speed and memory of the curator (``make bench``): for each figure, ours, the best
+alternative measured in the same run, and the ratio, with the machine's cores.
 
-Generates a workbook of 50,000 rows x 300 columns (strings, integers, decimals, dates,
-booleans, columns with blanks) and the same data as CSV, then measures, each in a fresh
-subprocess so that peak memory (max RSS) belongs to that step alone:
-
-* curating the xlsx, and the CSV (reading, typing, and rendering the seed CSV);
-* pandas ``read_excel(engine="openpyxl")`` of the same xlsx: the baseline, and the ratio;
+* the big table: a generated 50,000 x 300 workbook (strings, integers, decimals, dates,
+  booleans, columns with blanks) and the same data as CSV, each curated by the whole curate
+  run (read, type, column metadata, quality gate, seed files written) against the fastest
+  reader of the same file: fastexcel to Arrow (xlsx), pyarrow's CSV reader (CSV). CPU
+  seconds, median of ``--repeats`` runs, each in a fresh process (peak memory is its own);
+* the quality gate's share of the big table's run and of a run over 100 small tables, and
+  the gate alone at 1,000 and 10,000 columns (linear in columns);
+* peak memory of curating the workbook at 12,500 to 100,000 rows (linear in rows);
 * the whole release from the repository's recipes and sources: ``make curate`` and then the
   rest of ``make build`` (DICOM fixture export + dbt build, without curating again), each
-  timed with its peak memory (max RSS of the process tree), then the release's size read
-  from the built warehouse: collections, tables, rows and cells of ``idc_v<N>_clinical``.
+  timed with its peak memory (max RSS of the process tree), the release's size read from the
+  built warehouse, and loading its seeds (``scripts/seed_load_bench.py``: dbt seed against
+  DuckDB's own COPY of the same files with the same types).
 
-Usage: ``python scripts/bench.py [--rows N] [--cols N] [--skip-baseline] [--skip-real]
-[--release-only]`` (``--release-only``: only the whole release, about as long as ``make build``).
+Usage: ``python scripts/bench.py [--rows N] [--cols N] [--repeats N] [--openpyxl]
+[--memory-rows 12500,...] [--skip-real] [--release-only]`` (``--release-only``: only the
+whole release, about as long as ``make build``).
 """
 
 from __future__ import annotations
@@ -187,21 +192,56 @@ def _cpu_seconds() -> float:
 
 
 def child_curate(folder: Path, name: str) -> dict:
-    from curation.recipe import load_recipes
-    from curation.seed_writer import render_csv
-    from curation.table_builder import build_table
-
+    """The whole curate run of one recipe, as ``pipeline.run`` does it (tables, column
+    metadata, quality gate, rendering and writing the seeds), each phase timed in CPU."""
     cpu = _cpu_seconds()
     started = time.perf_counter()
-    (loaded,) = load_recipes([folder / "recipes" / f"{name}.yaml"], folder / "sources")
-    table = build_table(loaded, loaded.recipe.tables[0])
-    built = time.perf_counter()
-    data = render_csv(table.frame)
-    done = time.perf_counter()
-    return {"seconds": done - started, "cpu_seconds": _cpu_seconds() - cpu, "read_and_type_seconds": built - started,
-            "render_seconds": done - built, "rows": table.report.rows_written,
-            "columns": table.report.columns_written, "seed_mb": len(data) / 2**20,
-            "balanced": table.report.balanced, "peak_mb": _peak_mb()}
+    from curation import quality_gate as gate
+    from curation.metadata import Release, column_metadata_rows
+    from curation.pipeline import curate_tables, render_outputs
+    from curation.seed_writer import write_atomically
+
+    recipes = sorted((folder / "recipes").glob(f"{name}*.yaml"))
+    marks = [_cpu_seconds()]
+    built = curate_tables(recipes, folder / "sources")
+    marks.append(_cpu_seconds())
+    column_rows = {t.table_name: column_metadata_rows(t) for t, _ in built}
+    marks.append(_cpu_seconds())
+    gate.check({t.table_name: t.frame for t, _ in built}, column_rows)
+    marks.append(_cpu_seconds())
+    files = render_outputs(built, Release(22), column_rows)
+    write_atomically(files, folder / "out" / name)
+    marks.append(_cpu_seconds())
+    phases = dict(zip(("import", "read_and_type", "metadata", "gate", "seeds"),
+                      [b - a for a, b in zip([cpu, *marks], marks)]))
+    reports = [t.report for t, _ in built]
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": _cpu_seconds() - cpu, "phases": phases,
+            "tables": len(built), "rows": sum(r.rows_written for r in reports),
+            "columns": sum(r.columns_written for r in reports),
+            "seed_mb": sum(len(v) for k, v in files.items() if k.startswith("clinical/")) / 2**20,
+            "balanced": all(r.balanced for r in reports), "peak_mb": _peak_mb()}
+
+
+def child_fastexcel(path: Path) -> dict:
+    """The best alternative for the xlsx: fastexcel (calamine, straight to Arrow)."""
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    import fastexcel
+
+    table = fastexcel.read_excel(path).load_sheet(0).to_arrow()
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": _cpu_seconds() - cpu,
+            "rows": table.num_rows, "peak_mb": _peak_mb()}
+
+
+def child_pyarrow_csv(path: Path) -> dict:
+    """The best alternative for the CSV: pyarrow's CSV reader (every column typed by it)."""
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    import pyarrow.csv
+
+    table = pyarrow.csv.read_csv(path)
+    return {"seconds": time.perf_counter() - started, "cpu_seconds": _cpu_seconds() - cpu,
+            "rows": table.num_rows, "peak_mb": _peak_mb()}
 
 
 def child_baseline(path: Path) -> dict:
@@ -212,6 +252,26 @@ def child_baseline(path: Path) -> dict:
     frame = pd.read_excel(path, engine="openpyxl")
     return {"seconds": time.perf_counter() - started, "cpu_seconds": _cpu_seconds() - cpu,
             "rows": len(frame), "peak_mb": _peak_mb()}
+
+
+def child_gate(rows: int, cols: int) -> dict:
+    """The quality gate alone on a table of ``cols`` typed columns (linear in columns?)."""
+    import pandas as pd
+
+    from curation import quality_gate as gate
+
+    names = [f"c{j}" for j in range(cols)]
+    kinds = ["INTEGER", "FLOAT", "STRING", "BOOLEAN", "DATE"]
+    texts = {"INTEGER": "12", "FLOAT": "1.5", "STRING": "word", "BOOLEAN": "true", "DATE": "2020-01-31"}
+    frame = pd.DataFrame({"dicom_patient_id": pd.Series([f"P{i}" for i in range(rows)], dtype="str"),
+                          "source_batch": pd.Series(["0"] * rows, dtype="str"),
+                          **{n: pd.Series([texts[kinds[j % 5]]] * rows, dtype="str") for j, n in enumerate(names)}})
+    columns = [{"column": c, "data_type": t, "values": "[]", "values_source": "derived from inspection of values"}
+               for c, t in [("dicom_patient_id", "STRING"), ("source_batch", "INTEGER"),
+                            *((n, kinds[j % 5]) for j, n in enumerate(names))]]
+    cpu = _cpu_seconds()
+    gate.check({"t": frame}, {"t": columns})
+    return {"cpu_seconds": _cpu_seconds() - cpu}
 
 
 def child_measure(command: list[str]) -> dict:
@@ -276,7 +336,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--cols", type=int, default=300)
-    parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (the median is printed)")
+    parser.add_argument("--openpyxl", action="store_true", help="also time pandas read_excel with openpyxl (slow)")
+    parser.add_argument("--memory-rows", type=lambda v: [int(x) for x in v.split(",")],
+                        default=[12_500, 25_000, 50_000, 100_000], help="row counts of the memory figure")
     parser.add_argument("--skip-real", action="store_true", help="skip the whole-release figures")
     parser.add_argument("--release-only", action="store_true", help="only the whole-release figures")
     parser.add_argument("--idc-version", type=int, default=22, help="the release of the whole-release figures")
@@ -286,53 +349,120 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "measure":
             result = child_measure(json.loads(rest[0]))  # one JSON argument: a command has options
+        elif kind == "curate":
+            result = child_curate(Path(rest[0]), rest[1])
+        elif kind == "gate":
+            result = child_gate(int(rest[0]), int(rest[1]))
         else:
-            result = child_curate(Path(rest[0]), rest[1]) if kind == "curate" else child_baseline(Path(rest[0]))
+            result = {"fastexcel": child_fastexcel, "pyarrow_csv": child_pyarrow_csv,
+                      "baseline": child_baseline}[kind](Path(rest[0]))
         print(json.dumps(result))
         return
 
     load = os.getloadavg()[0]
-    print(f"machine: {os.cpu_count()} cores, load average {load:.1f}", flush=True)
+    print(f"machine: {os.cpu_count()} cores, load average {load:.1f} (figures are CPU seconds: steadier "
+          f"than wall time when other work shares the cores)", flush=True)
     if not args.release_only:
         bench_synthetic(args)
+        bench_small_tables(args)
+        bench_memory(args)
     if not args.skip_real:
         bench_release(args.idc_version)
+        bench_seed_load()
+
+
+def _median_run(repeats: int, *args: str) -> dict:
+    """The run with the median CPU time of ``repeats`` runs, each in a fresh process."""
+    runs = sorted((_run_child(*args) for _ in range(repeats)), key=lambda r: r["cpu_seconds"])
+    return runs[len(runs) // 2]
+
+
+def _write_sources(folder: Path, rows: int, cols: int) -> tuple[Path, Path]:
+    (folder / "sources" / "bench").mkdir(parents=True, exist_ok=True)
+    (folder / "recipes").mkdir(exist_ok=True)
+    columns = _columns(rows, cols)
+    xlsx, csv = folder / "sources" / "bench" / "bench.xlsx", folder / "sources" / "bench" / "bench.csv"
+    write_xlsx(xlsx, columns)
+    write_csv(csv, columns)
+    for name, file in (("xlsx", xlsx), ("csv", csv)):
+        (folder / "recipes" / f"{name}.yaml").write_text(
+            f"collection_id: bench\ntables:\n  - batches:\n      - {{files: [{file.name}], patient_column: pid}}\n")
+    return xlsx, csv
+
+
+def _phases(r: dict) -> str:
+    p = r["phases"]
+    return (f"import {p['import']:.1f}, read+type {p['read_and_type']:.1f}, metadata {p['metadata']:.1f}, "
+            f"gate {p['gate']:.2f} ({p['gate'] / r['cpu_seconds']:.0%}), seeds {p['seeds']:.1f}")
 
 
 def bench_synthetic(args: argparse.Namespace) -> None:
-    print(f"synthetic: {args.rows} rows x {args.cols} columns", flush=True)
+    """The big table: curate (gate and files included) against the fastest readers of the file."""
+    print(f"synthetic: {args.rows} rows x {args.cols} columns; CPU seconds, median of {args.repeats} "
+          f"runs, each in a fresh process (imports included on both sides)", flush=True)
     with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
         folder = Path(tmp)
-        (folder / "sources" / "bench").mkdir(parents=True)
-        (folder / "recipes").mkdir()
         started = time.perf_counter()
-        columns = _columns(args.rows, args.cols)
-        xlsx, csv = folder / "sources" / "bench" / "bench.xlsx", folder / "sources" / "bench" / "bench.csv"
-        write_xlsx(xlsx, columns)
-        write_csv(csv, columns)
-        del columns
+        xlsx, csv = _write_sources(folder, args.rows, args.cols)
         print(f"generated in {time.perf_counter() - started:.1f} s: xlsx {xlsx.stat().st_size / 2**20:.0f} MB, "
               f"csv {csv.stat().st_size / 2**20:.0f} MB", flush=True)
-        for name, file in (("xlsx", xlsx), ("csv", csv)):
-            (folder / "recipes" / f"{name}.yaml").write_text(
-                f"collection_id: bench\ntables:\n  - batches:\n      - {{files: [{file.name}], patient_column: pid}}\n")
-        results = {}
-        for name in ("xlsx", "csv"):
-            r = _run_child("curate", str(folder), name)
-            results[name] = r
-            print(f"curate {name:4}: {r['seconds']:6.1f} s (cpu {r['cpu_seconds']:.1f} s; "
-                  f"{r['read_and_type_seconds']:.1f} read+type, "
-                  f"{r['render_seconds']:.1f} seed CSV), {r['rows'] / r['seconds']:,.0f} rows/s, "
-                  f"{r['rows'] * args.cols / r['seconds']:,.0f} cells/s, peak {r['peak_mb']:,.0f} MB, "
-                  f"balanced={r['balanced']}", flush=True)
-        if not args.skip_baseline:
+        for name, file, alternative, label, target in (
+                ("xlsx", xlsx, "fastexcel", "fastexcel read_excel().load_sheet(0).to_arrow()", 1.5),
+                ("csv", csv, "pyarrow_csv", "pyarrow.csv.read_csv", 3.0)):
+            ours = _median_run(args.repeats, "curate", str(folder), name)
+            best = _median_run(args.repeats, alternative, str(file))
+            print(f"curate {name:4}: ours {ours['cpu_seconds']:.1f} s cpu ({ours['seconds']:.1f} s wall; "
+                  f"{_phases(ours)}), peak {ours['peak_mb']:,.0f} MB, balanced={ours['balanced']}", flush=True)
+            print(f"  best alternative {label}: {best['cpu_seconds']:.1f} s cpu ({best['seconds']:.1f} s wall), "
+                  f"peak {best['peak_mb']:,.0f} MB; ratio ours/best {ours['cpu_seconds'] / best['cpu_seconds']:.2f} "
+                  f"(target <= {target})", flush=True)
+        if args.openpyxl:
             b = _run_child("baseline", str(xlsx))
-            ratio = b["seconds"] / results["xlsx"]["seconds"]
-            cpu_ratio = b["cpu_seconds"] / results["xlsx"]["cpu_seconds"]
-            print(f"baseline pandas read_excel(engine='openpyxl'): {b['seconds']:.1f} s (cpu {b['cpu_seconds']:.1f} s), "
-                  f"peak {b['peak_mb']:,.0f} MB; curating the xlsx is {ratio:.1f}x faster "
-                  f"({cpu_ratio:.1f}x in cpu time; read and type only: "
-                  f"{b['seconds'] / results['xlsx']['read_and_type_seconds']:.1f}x)", flush=True)
+            print(f"pandas read_excel(engine='openpyxl'): {b['cpu_seconds']:.1f} s cpu, peak {b['peak_mb']:,.0f} MB",
+                  flush=True)
+
+
+def bench_memory(args: argparse.Namespace) -> None:
+    """Peak memory of curating the xlsx at several row counts: linear in rows?"""
+    print(f"memory, curate xlsx x {args.cols} columns (peak RSS; growth per cell over the smallest run):",
+          flush=True)
+    first = None
+    for rows in args.memory_rows:
+        with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
+            _write_sources(Path(tmp), rows, args.cols)
+            r = _run_child("curate", tmp, "xlsx")
+        growth = "" if first is None else (
+            f", {(r['peak_mb'] - first[1]) * 2**20 / ((rows - first[0]) * args.cols):.0f} bytes/cell more")
+        first = first or (rows, r["peak_mb"])
+        print(f"  {rows:>7,} rows: peak {r['peak_mb']:,.0f} MB{growth}, {r['cpu_seconds']:.1f} s cpu", flush=True)
+
+
+def bench_small_tables(args: argparse.Namespace) -> None:
+    """100 small tables (one recipe each): the gate's share of the run, and its cost per column."""
+    with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
+        folder = Path(tmp)
+        (folder / "recipes").mkdir()
+        for t in range(100):
+            (folder / "sources" / f"c{t}").mkdir(parents=True)
+            columns = _columns(200, 12, seed=t)
+            write_csv(folder / "sources" / f"c{t}" / "small.csv", columns)
+            (folder / "recipes" / f"small_{t:03d}.yaml").write_text(
+                f"collection_id: c{t}\ntables:\n  - batches:\n      - {{files: [small.csv], patient_column: pid}}\n")
+        r = _median_run(args.repeats, "curate", str(folder), "small")
+        print(f"100 small tables (200 x 12): curate {r['cpu_seconds']:.1f} s cpu ({_phases(r)}); "
+              f"gate share {r['phases']['gate'] / r['cpu_seconds']:.1%} (target <= 10%)", flush=True)
+    for cols in (1_000, 10_000):
+        g = _run_child("gate", "1000", str(cols))
+        print(f"quality gate alone, 1,000 rows x {cols:,} columns: {g['cpu_seconds']:.2f} s cpu "
+              f"({g['cpu_seconds'] / cols * 1e3:.2f} ms per column)", flush=True)
+
+
+def bench_seed_load() -> None:
+    """Loading the curated release seeds: ours (dbt seed) against DuckDB's own COPY."""
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "seed_load_bench.py")], cwd=REPO,
+                         capture_output=True, text=True)
+    for line in (out.stdout + (out.stderr if out.returncode else "")).strip().splitlines()[-4:]:
+        print(f"seed load: {line}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,81 @@
+"""The fast paths give exactly what the exact paths give.
+
+* ``seed_writer.render_text_csv`` (Arrow kernels) writes the same bytes as ``render_csv`` (the
+  csv module), for any text cells, including the cells that need quoting and the frames it
+  hands to ``render_csv`` (a carriage return, a single column, cells that are not text);
+* ``column_types.profile(dates=False)`` (the ISO-date check skipped) types every column as
+  the full profile does in ``idc`` mode;
+* ``metadata.observed_values`` lists the same values whether or not its first rows decide.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curation.column_types import decide_type, profile
+from curation.seed_writer import render_csv, render_text_csv
+
+# characters the CSV rules care about, with ordinary and non-ASCII ones
+CELL = st.one_of(st.none(), st.text(alphabet=list(',"\n\r \t#ab1é\u2028\\\''), max_size=5))
+NAMES = st.lists(st.text(alphabet=list('ab,"1 '), min_size=1, max_size=4), min_size=1, max_size=4, unique=True)
+
+
+@st.composite
+def frames(draw) -> pd.DataFrame:
+    names = draw(NAMES)
+    n_rows = draw(st.integers(min_value=0, max_value=12))
+    dtype = draw(st.sampled_from(["str", object]))
+    return pd.DataFrame({name: pd.Series(draw(st.lists(CELL, min_size=n_rows, max_size=n_rows)), dtype=dtype)
+                         for name in names})
+
+
+@settings(max_examples=300, deadline=None)
+@given(frames())
+def test_text_csv_is_byte_identical_to_the_csv_module(frame):
+    assert render_text_csv(frame) == render_csv(frame)
+
+
+def test_text_csv_quotes_as_the_csv_module_does():
+    frame = pd.DataFrame({"a,b": pd.Series(['x,y', 'say "hi"', "two\nlines", None, " pad "], dtype="str"),
+                          "c": pd.Series(["1", "2", "3", "4", "5"], dtype="str")})
+    assert render_text_csv(frame) == render_csv(frame)
+    assert render_text_csv(frame).startswith(b'"a,b",c\n"x,y",1\n"say ""hi""",2\n"two\nlines",3\n,4\n pad ,5\n')
+
+
+def test_text_csv_leaves_numbers_to_the_csv_module():
+    frame = pd.DataFrame({"n": [1, 2], "f": [0.5, None], "s": ["a", "b"]})
+    assert render_text_csv(frame) == render_csv(frame)
+
+
+VALUES = st.one_of(st.sampled_from(["2020-01-31", "2020-02-30", "1999-12-01", "", " ", "NA", "TRUE", "7", "1.5",
+                                    "1.0", "x"]), st.dates().map(str))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(VALUES, min_size=1, max_size=6), min_size=1, max_size=3), st.booleans())
+def test_idc_types_do_not_depend_on_the_date_check(batches, missing):
+    full = [profile(pd.Series(b, dtype="str")) for b in batches]
+    fast = [profile(pd.Series(b, dtype="str"), dates=False) for b in batches]
+    assert decide_type(fast, missing, "idc") == decide_type(full, missing, "idc")
+    assert [(p.kind.value, p.has_blank) for p in fast] == [
+        ("string" if p.kind.value == "date" else p.kind.value, p.has_blank) for p in full]
+
+
+def _column(values: list[str | None], sql_type: str = "STRING"):
+    from curation.table_builder import CuratedColumn
+
+    return CuratedColumn("c", sql_type, pd.Series(values, dtype="str"), [])
+
+
+@given(st.integers(min_value=0, max_value=2500), st.integers(min_value=1, max_value=25))
+@settings(max_examples=50, deadline=None)
+def test_observed_values_do_not_depend_on_where_the_values_are(head_rows, distinct):
+    """The first rows decide early only when they already hold too many values."""
+    from curation.metadata import MAX_LISTED_VALUES, observed_values
+
+    values = ["same"] * head_rows + [str(i) for i in range(distinct)] + [None]
+    listed = observed_values(_column(values))
+    expected = sorted({v for v in values if v is not None})
+    assert [v["option_code"] for v in listed] == (expected if len(expected) <= MAX_LISTED_VALUES else [])
