@@ -74,9 +74,15 @@ chosen as (
         min(reference_point) as reference_point,
         max(assessed_at) as assessed_at,
         min(source_table) as source_table,
-        {{ dbt.listagg('source_column', "'; '", 'order by value') }} as source_column,
+        case
+            when count(distinct source_column) = 1 then min(source_column)
+            else {{ dbt.listagg('source_column', "'; '", 'order by value') }}
+        end as source_column,
         min(source_row_key) as source_row_key,
-        {{ dbt.listagg('source_value', "'; '", 'order by value') }} as source_value,
+        case
+            when count(distinct source_column) = 1 then min(source_value)
+            else {{ dbt.listagg('source_value', "'; '", 'order by value') }}
+        end as source_value,
         min(case when wide_variable = 'ajcc_stage_group' then source_column end) as stage_column
     from ranked
     where source_rank = 1 and wide_variable is not null
