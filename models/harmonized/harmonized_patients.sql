@@ -31,9 +31,9 @@ ranked as (
         harmonized_values.*,
         case
             {%- for name, sources in variables.items() %}
-            {%- for source in sources %}
-            when harmonized_values.variable = '{{ source }}' then '{{ name }}'
-            {%- endfor %}
+                {%- for source in sources %}
+                    when harmonized_values.variable = '{{ source }}' then '{{ name }}'
+                {%- endfor %}
             {%- endfor %}
         end as wide_variable,
         dense_rank() over (
@@ -42,16 +42,16 @@ ranked as (
                 harmonized_values.dicom_patient_id,
                 case
                     {%- for name, sources in variables.items() %}
-                    {%- for source in sources %}
-                    when harmonized_values.variable = '{{ source }}' then '{{ name }}'
-                    {%- endfor %}
+                        {%- for source in sources %}
+                            when harmonized_values.variable = '{{ source }}' then '{{ name }}'
+                        {%- endfor %}
                     {%- endfor %}
                 end
             order by
-                case when harmonized_values.variable = 'ajcc_clinical_stage' then 1 else 0 end,
-                case when harmonized_values.assessed_at is null then 1 else 0 end,
+                case when harmonized_values.variable = 'ajcc_clinical_stage' then 1 else 0 end asc,
+                case when harmonized_values.assessed_at is null then 1 else 0 end asc,
                 harmonized_values.assessed_at desc,
-                harmonized_values.source_table,
+                harmonized_values.source_table asc,
                 harmonized_values.source_row_key desc
         ) as source_rank
     from harmonized_values
@@ -65,8 +65,8 @@ chosen as (
         collection_id,
         dicom_patient_id,
         wide_variable,
-        min(variable) as variable,
-        {{ dbt.listagg('value', "'; '", 'order by value') }} as value,
+        min(variable) as variable,  -- noqa: RF04
+        {{ dbt.listagg('value', "'; '", 'order by value') }} as value,  -- noqa: RF04
         {{ dbt.listagg('ncit_code', "'; '", 'order by value') }} as ncit_code,
         min(value_low) as value_low,
         max(value_high) as value_high,
@@ -98,11 +98,11 @@ editions as (
         source_table,
         source_column,
         source_row_key,
-        min(value) as value,
+        min(value) as value,  -- noqa: RF04
         min(ncit_code) as ncit_code
     from harmonized_values
     where variable = 'ajcc_staging_edition'
-    group by 1, 2, 3, 4, 5
+    group by collection_id, dicom_patient_id, source_table, source_column, source_row_key
 
 ),
 
@@ -121,37 +121,38 @@ final as (
         patients.collection_id,
         patients.dicom_patient_id,
         {%- for name in variables %}
-        {{ name }}.value as {{ name }},
-        {{ name }}.ncit_code as {{ name }}_ncit_code,
-        {%- if name == 'age' %}
-        age.value_low as age_low,
-        age.value_high as age_high,
-        age.unit as age_unit,
-        age.reference_point as age_reference_point,
-        {%- endif %}
+            {{ name }}.value as {{ name }},
+            {{ name }}.ncit_code as {{ name }}_ncit_code,
+            {%- if name == 'age' %}
+                age.value_low as age_low,
+                age.value_high as age_high,
+                age.unit as age_unit,
+                age.reference_point as age_reference_point,
+            {%- endif %}
         {%- if name == 'vital_status' %}
-        vital_status.assessed_at as vital_status_assessed_at,
-        {%- endif %}
+                vital_status.assessed_at as vital_status_assessed_at,
+            {%- endif %}
         {%- if name == 'ajcc_stage_group' %}
-        case ajcc_stage_group.variable
-            when 'ajcc_pathologic_stage' then 'pathologic'
-            when 'ajcc_clinical_stage' then 'clinical'
-        end as ajcc_stage_kind,
-        editions.value as ajcc_staging_edition,
-        editions.ncit_code as ajcc_staging_edition_ncit_code,
-        {%- endif %}
-        {{ name }}.source_table as {{ name }}_source_table,
-        {{ name }}.source_column as {{ name }}_source_column,
-        {{ name }}.source_row_key as {{ name }}_source_row_key,
-        {{ name }}.source_value as {{ name }}_source_value{% if not loop.last %},{% endif %}
+                case ajcc_stage_group.variable
+                    when 'ajcc_pathologic_stage' then 'pathologic'
+                    when 'ajcc_clinical_stage' then 'clinical'
+                end as ajcc_stage_kind,
+                editions.value as ajcc_staging_edition,
+                editions.ncit_code as ajcc_staging_edition_ncit_code,
+            {%- endif %}
+            {{ name }}.source_table as {{ name }}_source_table,
+            {{ name }}.source_column as {{ name }}_source_column,
+            {{ name }}.source_row_key as {{ name }}_source_row_key,
+            {{ name }}.source_value as {{ name }}_source_value{% if not loop.last %},{% endif %}
         {%- endfor %}
-    from patients
+    from
+        patients
     {%- for name in variables %}
-    left join chosen as {{ name }}
-        on
-            patients.collection_id = {{ name }}.collection_id
-            and patients.dicom_patient_id = {{ name }}.dicom_patient_id
-            and {{ name }}.wide_variable = '{{ name }}'
+        left join chosen as {{ name }}
+            on
+                patients.collection_id = {{ name }}.collection_id
+                and patients.dicom_patient_id = {{ name }}.dicom_patient_id
+                and {{ name }}.wide_variable = '{{ name }}'
     {%- endfor %}
     left join editions
         on

@@ -22,7 +22,7 @@ by_value as (
         clinical_values.collection_id,
         clinical_values.dicom_patient_id,
         mappings.variable,
-        mappings.permissible_value as value,
+        mappings.permissible_value as value,  -- noqa: RF04
         mappings.ncit_code,
         mappings.rule,
         {{ to_numeric('mappings.range_low') }} as value_low,
@@ -52,7 +52,7 @@ by_number as (
         clinical_values.collection_id,
         clinical_values.dicom_patient_id,
         mappings.variable,
-        trim(clinical_values.value) as value,
+        trim(clinical_values.value) as value,  -- noqa: RF04
         cast(null as {{ dbt.type_string() }}) as ncit_code,
         mappings.rule,
         {{ to_numeric('clinical_values.value') }} as value_low,
