@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -257,6 +258,7 @@ mappings:
 def demo(tmp_path_factory) -> DbtProject:
     root = tmp_path_factory.mktemp("harmonized")
     project = DbtProject(root)
+    shutil.copytree(REPO / "analyses", project.root / "analyses")
     sources = root / "sources"
     for name, text in DEMO_FILES.items():
         write(sources / "harm_demo", name, text)
@@ -376,3 +378,20 @@ def test_report_section_shows_the_coverage_matrix_and_the_unmapped_values(demo: 
     assert "<code>harm_demo</code>" in section and "<th class=num>vital_status</th>" in section
     assert "<code>xyz</code>" in section and "not mentioned by the mapping" in section and "no age" in section
     assert harmonization_section(demo.database, 99) == ""
+
+
+def test_acceptance_analyses_answer_on_the_demo(demo: DbtProject):
+    """The three harmonized analyses (analyses/harmonized_*.sql), compiled by dbt and run."""
+    names = ["harmonized_women_over_60_stage_iii", "harmonized_sex_and_vital_status",
+             "harmonized_ajcc_stage_collections"]
+    results = demo.dbt("compile", "--select", *names)
+    assert all(status == "success" for status, _ in results.values()), results
+    compiled = demo.root / "target" / "compiled" / "idc_clinical" / "analyses"
+
+    def answer(name: str) -> list[tuple]:
+        return [tuple(r.values()) for r in demo.sql((compiled / f"{name}.sql").read_text())]
+
+    assert answer(names[0]) == [("harm_demo", "clinical", "7th", 1)]
+    assert answer(names[1]) == [("harm_demo", "F", "Alive", 1), ("harm_demo", "F", "Dead", 1),
+                                ("harm_demo", "M", "Alive", 1)]
+    assert answer(names[2]) == [("harm_demo", "ajcc_clinical_stage", "7th", 3)]
