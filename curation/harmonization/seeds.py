@@ -179,11 +179,37 @@ _DESCRIPTIONS = {
 }
 
 
+_COLUMNS = {
+    "collection_id": "IDC collection id.",
+    "table_name": "Curated clinical table the mapping reads.",
+    "column_name": "Column of that table.",
+    "source_value": "Source value as text, exactly; empty for rule number (any number of the column).",
+    "variable": "Standard variable (data/harmonization/variables.csv).",
+    "permissible_value": "The CDE permissible value (ICD-O-3 code for morphology; the group label for ranges).",
+    "ncit_code": "NCIt concept code of the permissible value, if the CDE list has one.",
+    "cde_public_id": "caDSR CDE public id of the variable.",
+    "cde_version": "caDSR CDE version.",
+    "rule": "value, number, range, one_column_per_value, edition, not_selected or unmapped.",
+    "unit": "Unit of a number or range.",
+    "reference_point": "The event an age or time counts to.",
+    "range_low": "Lower bound of a range (inclusive; empty = open).",
+    "range_high": "Upper bound of a range (inclusive; empty = open).",
+    "assessed_at_column": "Column of the same table holding when the row was assessed.",
+    "mapping_file": "Mapping file (harmonization/).",
+    "mapping_line": "Line of the mapping in that file.",
+    "why": "Why the column maps so (the mapping's why; for unmapped values, the reason).",
+    "data_type": "code list, number (with range) or ICD-O-3 morphology code.",
+    "kind": "code list, number or morphology.",
+}
+
+
 def _properties(headers: dict[str, list[str]]) -> bytes:
     seeds = []
     for name, header in headers.items():
         types = {c: ("int64" if c == "mapping_line" else "string") for c in header}
-        seeds.append({"name": name, "description": _DESCRIPTIONS[name], "config": {"column_types": types}})
+        columns = [{"name": c, "description": _COLUMNS[c]} for c in header]
+        seeds.append({"name": name, "description": _DESCRIPTIONS[name], "config": {"column_types": types},
+                      "columns": columns})
     return yaml.safe_dump({"version": 2, "seeds": seeds}, sort_keys=False, width=100).encode("utf-8")
 
 
