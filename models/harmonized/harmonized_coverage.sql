@@ -57,8 +57,8 @@ left_out as (
         collection_id,
         variable,
         count(*) as values_unmapped,
-        cast(sum(n_rows) as {{ dbt.type_bigint() }}) as rows_unmapped,
-        cast(sum(case when reason is null then 1 else 0 end) as {{ dbt.type_bigint() }}) as values_undeclared
+        cast(sum(n_rows) as {{ dbt.type_int() }}) as rows_unmapped,
+        cast(sum(case when reason is null then 1 else 0 end) as {{ dbt.type_int() }}) as values_undeclared
     from unmapped
     group by collection_id, variable
 
