@@ -36,6 +36,7 @@ install: $(VENV)/.installed
 
 curate: install
 	$(BIN)/curate --idc-version $(IDC_VERSION) $(CURATE_ARGS)
+	$(BIN)/python -m curation.harmonization
 
 build: curate
 	@mkdir -p build

@@ -40,6 +40,7 @@ class Reason(str, Enum):
     DICTIONARY_DUPLICATE_VARIABLE = "dictionary_duplicate_variable"
     DICTIONARY_INVALID = "dictionary_invalid"
     REFERENCE_INVALID = "reference_invalid"  # published schemas / known differences (curation.fidelity)
+    HARMONIZATION_INVALID = "harmonization_invalid"  # a mapping file (curation.harmonization)
 
 
 @dataclass(frozen=True)
