@@ -10,6 +10,7 @@ IDC_VERSION ?= 22
 DBT_ARGS ?=
 BENCH_ARGS ?=
 CURATE_ARGS ?= --first-release
+DICOM_IN ?= data/dicom
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -24,7 +25,7 @@ IDC_INDEX_ENV = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_INDEX_VERSION=$$($(BIN)/pytho
 DBT = $(IDC_INDEX_ENV) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
+.PHONY: install curate build publish demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,10 +38,18 @@ install: $(VENV)/.installed
 curate: install
 	$(BIN)/curate --idc-version $(IDC_VERSION) $(CURATE_ARGS)
 
-build: curate
-	@mkdir -p build
-	$(BIN)/curate dicom data/dicom --out $(IDC_DICOM_PARQUET_DIR)
-	$(DBT) build --full-refresh $(DBT_VARS) $(DBT_ARGS)
+# curate, DICOM export and dbt build into a staged copy of the warehouse, published only when
+# everything passed; unchanged steps are skipped (curation/build.py; README "Building").
+build: install
+	@$(BIN)/python -m curation.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)'
+
+# The release to BigQuery (curation/publish_bigquery.py; README "Publishing to BigQuery"):
+# BIGQUERY_PROJECT, BIGQUERY_LOCATION, BIGQUERY_METHOD (+ credentials) from the environment; a dry
+# run prints each model's bytes, then asks (PUBLISH_ARGS=--yes does not); built into *__staging
+# datasets, swapped in only when everything passed.
+PUBLISH_ARGS ?=
+publish: curate
+	$(IDC_INDEX_ENV) $(BIN)/python -m curation.publish_bigquery --idc-version $(IDC_VERSION) $(PUBLISH_ARGS)
 
 demo: build
 	$(BIN)/python -m curation.demo --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
@@ -106,4 +115,4 @@ bench: install
 	$(BIN)/python scripts/bench.py --idc-version $(IDC_VERSION) $(BENCH_ARGS)
 
 clean:
-	rm -rf build target logs seeds/curated
+	rm -rf build target logs seeds/curated seeds/.curated.*
