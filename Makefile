@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 IDC_VERSION ?= 22
 DBT_ARGS ?=
 BENCH_ARGS ?=
+BUILD_ARGS ?=
 CURATE_ARGS ?= --first-release
 DICOM_IN ?= data/dicom
 
@@ -35,13 +36,15 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Skipped when recipes, sources, code and CURATE_ARGS are unchanged (curation/build.py);
+# .venv/bin/curate always runs.
 curate: install
-	$(BIN)/curate --idc-version $(IDC_VERSION) $(CURATE_ARGS)
+	@$(BIN)/python -m curation.build --only-curate --idc-version $(IDC_VERSION) --curate-args='$(CURATE_ARGS)'
 
 # curate, DICOM export and dbt build into a staged copy of the warehouse, published only when
 # everything passed; unchanged steps are skipped (curation/build.py; README "Building").
 build: install
-	@$(BIN)/python -m curation.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)'
+	@$(BIN)/python -m curation.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)' $(BUILD_ARGS)
 
 # The release to BigQuery (curation/publish_bigquery.py; README "Publishing to BigQuery"):
 # BIGQUERY_PROJECT, BIGQUERY_LOCATION, BIGQUERY_METHOD (+ credentials) from the environment; a dry

@@ -2,6 +2,11 @@
 only when everything passed; skip each step whose inputs have not changed.
 
     python -m curation.build [--idc-version N] [--curate-args "..."] [--dbt-args "..."]
+                             [--only-curate] [--force]
+
+``--only-curate`` (``make curate``) runs step 2 alone; ``--force`` redoes the DICOM export and
+the dbt build even when unchanged (curating unchanged inputs again could not change the seeds,
+which are byte-identical across runs, so curate is always skipped then).
 
 1. **One build at a time**: ``.<warehouse>.lock`` beside the warehouse (curation.run_lock).
    Leftovers of a killed build (its staging folder) are removed first.
@@ -125,7 +130,7 @@ class Build:
         key = text_digest(tree_digest([self.project / self.o.dicom_in]),
                           tree_digest([PACKAGE / "dicom"], (".py",)))
         folder = self.dicom_root / key
-        if (folder / ".complete").exists():
+        if (folder / ".complete").exists() and not self.o.force:
             self.times.append("dicom skipped (unchanged)")
             return folder
         tmp = self.dicom_root / f".tmp-{os.getpid()}"
@@ -150,7 +155,7 @@ class Build:
     def dbt_build(self, dicom: Path) -> None:
         started = time.monotonic()
         key = self.dbt_key(dicom)
-        if self.state.unchanged("dbt", key, file_identity(self.database)):
+        if self.state.unchanged("dbt", key, file_identity(self.database)) and not self.o.force:
             self.times.append("dbt skipped (warehouse up to date)")
             return
         selected = any(a in SELECTION_FLAGS or a.split("=")[0] in SELECTION_FLAGS for a in self.dbt_args)
@@ -189,6 +194,10 @@ class Build:
         started = time.monotonic()
         lock = self.database.with_name(f".{self.database.name}.lock")
         with run_lock(lock, self.unchanged):
+            if self.o.only_curate:
+                self.curate()
+                print("; ".join(self.times), flush=True)
+                return
             warehouse_swap.clean_staging(self.database)
             warehouse_swap.checkpoint(self.database, self.unchanged)  # fails at once if held open
             self.curate()
@@ -211,6 +220,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--curate-args", default="--first-release", help="more arguments of curate")
     parser.add_argument("--dbt-args", default="", help="more arguments of dbt build")
     parser.add_argument("--verbose", action="store_true", help="show dbt's whole output")
+    parser.add_argument("--only-curate", action="store_true", help="curate (if changed), nothing else")
+    parser.add_argument("--force", action="store_true", help="export and build even when unchanged")
     return parser.parse_args(argv)
 
 

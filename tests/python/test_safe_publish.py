@@ -190,3 +190,24 @@ def test_a_second_build_while_one_runs_stops_at_once(project):
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "another run is in progress" in lines[0] and "unchanged" in lines[0], lines
+
+
+@pytest.mark.parametrize("failure", [OSError(28, os.strerror(28), "idc.duckdb"), MemoryError()])
+def test_os_errors_in_the_build_are_one_line_and_change_nothing(tmp_path, monkeypatch, capsys, failure):
+    """Disk full or out of memory while staging the warehouse (the curate and DICOM steps,
+    checked in test_seed_swap.py and above, are left out here)."""
+    from curation import build, warehouse_swap
+
+    database = tmp_path / "build" / "idc.duckdb"
+    database.parent.mkdir()
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema idc_v22_clinical; create table idc_v22_clinical.t as select 1 as x")
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    monkeypatch.setattr(build.Build, "curate", lambda self: None)
+    monkeypatch.setattr(build.Build, "export_dicom", lambda self: tmp_path / "dicom")
+    monkeypatch.setattr(warehouse_swap.shutil, "copyfile", lambda *a: (_ for _ in ()).throw(failure))
+    assert build.main(["--project-dir", str(tmp_path), "--database", str(database)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    reason = "[os_error] No space left on device" if isinstance(failure, OSError) else "[out_of_memory]"
+    assert len(err) == 1 and err[0].startswith(f"error: {reason}") and "unchanged" in err[0], err
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
