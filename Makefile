@@ -37,9 +37,9 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 # Skipped when recipes, sources, code and CURATE_ARGS are unchanged (curation/build.py);
-# .venv/bin/curate always runs.
+# BUILD_ARGS=--force (or .venv/bin/curate) always runs.
 curate: install
-	@$(BIN)/python -m curation.build --only-curate --idc-version $(IDC_VERSION) --curate-args='$(CURATE_ARGS)'
+	@$(BIN)/python -m curation.build --only-curate --idc-version $(IDC_VERSION) --curate-args='$(CURATE_ARGS)' $(BUILD_ARGS)
 
 # curate, DICOM export and dbt build into a staged copy of the warehouse, published only when
 # everything passed; unchanged steps are skipped (curation/build.py; README "Building").

@@ -6,7 +6,8 @@ only when everything passed; skip each step whose inputs have not changed.
 
 ``--only-curate`` (``make curate``) runs step 2 alone; ``--force`` redoes the DICOM export and
 the dbt build even when unchanged (curating unchanged inputs again could not change the seeds,
-which are byte-identical across runs, so curate is always skipped then).
+which are byte-identical across runs, so curate is still skipped then), or with
+``--only-curate`` the curation.
 
 1. **One build at a time**: ``.<warehouse>.lock`` beside the warehouse (curation.run_lock).
    Leftovers of a killed build (its staging folder) are removed first.
@@ -115,7 +116,8 @@ class Build:
                 "--recipes", str(self.o.recipes), "--sources", str(self.o.sources), "--out", str(self.o.seeds)]
         key = text_digest(args, tree_digest([self.project / self.o.recipes, self.project / self.o.sources]),
                           tree_digest([PACKAGE], (".py",)), self.index_identity())
-        if self.state.unchanged("curate", key, tree_digest([self.seeds])):
+        forced = self.o.force and self.o.only_curate
+        if self.state.unchanged("curate", key, tree_digest([self.seeds])) and not forced:
             self.times.append("curate skipped (unchanged)")
             return
         self.state.forget("curate")

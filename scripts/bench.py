@@ -244,7 +244,7 @@ def bench_release(idc_version: int) -> None:
     """The whole release: curate, then build without curating again; sizes from the warehouse."""
     database = Path(os.environ.get("IDC_DUCKDB_PATH", REPO / "build" / "idc.duckdb"))
     version = f"IDC_VERSION={idc_version}"
-    curate = _run_child("measure", json.dumps(["make", "-s", version, "curate"]))
+    curate = _run_child("measure", json.dumps(["make", "-s", version, "BUILD_ARGS=--force", "curate"]))
     if curate["returncode"]:
         sys.exit(f"make curate failed:\n{curate['tail']}")
     started = time.time()
