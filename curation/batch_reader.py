@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation import bigquery_limits
 from curation.column_types import BatchProfile, profile
 from curation.errors import CurationError, Reason, Where
 from curation.layout import SkipReason, data_end, fill_merged
@@ -27,6 +28,7 @@ from curation.naming import (
 )
 from curation.patient_ids import apply_rule
 from curation.readers import read_grid
+from curation.recipe_regex import RegexTimeout
 from curation.recipe import Batch, LoadedRecipe, Table
 from curation.report import Warning_
 from curation.sources import open_chain
@@ -193,7 +195,10 @@ def _select_rows(batch: Batch, columns: list[pa.Array], n_rows: int, joined: lis
     data = [col.slice(start) for col in columns]
     blanks = [_blank(col) for col in data]
     blank_row = np.logical_and.reduce(blanks) if blanks else np.ones(region, dtype=bool)
-    end, cut_reason = data_end(batch, data, blank_row)
+    try:
+        end, cut_reason = data_end(batch, data, blank_row)
+    except RegexTimeout as exc:
+        raise CurationError(Reason.RECIPE_INVALID, f"stop_at: {exc}", where.with_(row=exc.row)) from None
     keep = np.zeros(region, dtype=bool)
     keep[:end] = True
     if cut_reason is not None and end < region:
@@ -304,6 +309,33 @@ def _cast_column(batch: Batch, joined: list[str], normalized: list[str], keep_po
     return names[keep_positions.index(position)]
 
 
+def _cell_warnings(grid, columns: list[SourceColumn], row_numbers: np.ndarray, where: Where) -> list[Warning_]:
+    """Cells written NULL although the file holds something there, counted with the first one:
+    whitespace-only cells (any format), and in workbooks Excel error cells and formulas saved
+    without a cached value (``curation.workbook_inspect``)."""
+    warnings = []
+    count, first = 0, None
+    for column in columns:
+        values = pa.array(column.values, type=pa.large_string(), from_pandas=True)
+        spaces = pc.and_(pc.not_equal(values, ""), pc.equal(pc.utf8_trim_whitespace(values), ""))
+        found = int(pc.sum(spaces).as_py() or 0)
+        if found and first is None:
+            first = (int(row_numbers[int(pc.index(spaces, True).as_py())]), column.name)
+        count += found
+    if count:
+        warnings.append(Warning_("whitespace_cells", f"{count} cell(s) hold only whitespace and are written NULL; "
+                                 f"the first is row {first[0]}", where.with_(row=first[0], column=first[1])))
+    inspection = grid.inspection
+    if inspection is not None:
+        for code, finding, what in (
+                ("excel_error_cells", inspection.error_cells, "Excel error cell(s) (#DIV/0!, #N/A ...)"),
+                ("uncached_formulas", inspection.uncached_formulas, "formula(s) saved without a value")):
+            if finding.count:
+                warnings.append(Warning_(code, f"{finding.count} {what} read as blank; the first is cell "
+                                         f"{finding.first} (fix them in the workbook, or accept the NULLs)", where))
+    return warnings
+
+
 def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     """One batch: grid -> header -> kept rows -> kept columns -> patient ids, with an account."""
     batch: Batch = table.batches[number]
@@ -327,6 +359,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     _drop_blank_patients(batch, rows, patient_position, where, warnings)
     unique, keep_positions, dropped = _select_columns(
         batch, joined, normalized, rows, patient_position, where, warnings)
+    bigquery_limits.check_table(where.table, [*RESERVED_NAMES, *unique], where)  # before any column is built
 
     mask = None if rows.keep.all() else pa.array(rows.keep)
     conventional = loaded.recipe.type_mode == "idc" and table.idc_path == "conventional"
@@ -350,6 +383,7 @@ def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:
     ids = _apply_patient_rule(steps, raw_ids, loaded.recipe.tcia_name, row_numbers,
                               where.with_(column=batch.patient_column))
     cast_column = _cast_column(batch, joined, normalized, keep_positions, unique, where)
+    warnings += _cell_warnings(grid, columns_out, row_numbers, where)
     if not rows.keep.any():
         warnings.append(Warning_("empty_batch", "the batch has no data rows: nothing is written from it", where))
     return BatchData(

@@ -153,12 +153,15 @@ def import_idc_command(
 def dicom(
     folder: Path = typer.Argument(..., help="folder of DICOM files (read recursively)"),
     out: Path = typer.Option(Path("build/dicom"), help="folder the Parquet files are written to"),
+    auxiliary: Path | None = typer.Option(
+        None, help="auxiliary-metadata Parquet (e.g. rows of IDC's auxiliary_metadata) whose "
+                   "values dicom_all uses, matched by SOPInstanceUID"),
 ) -> None:
     """Export DICOM metadata to Parquet shaped like IDC's dicom_metadata, plus its manifest."""
     from curation.dicom.metadata_export import export_folder
 
     try:
-        result = export_folder(folder, out)
+        result = export_folder(folder, out, auxiliary=auxiliary)
     except ValueError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None

@@ -60,7 +60,14 @@ gives FLOAT; any other mix (numbers with words, dates with numbers, booleans wit
 with date-times) gives STRING, so no value is ever lost or changed to fit a type.
 
 What counts as a number: optional sign, digits with an optional decimal point, optional
-exponent (``-1``, ``+2``, ``007``, ``1.``, ``.5``, ``1e-3``). ``NA``, ``nan``, ``inf``,
+exponent (``-1``, ``+2``, ``007``, ``1.``, ``.5``, ``1e-3``). A number is whole by its digits
+(``12``, ``12.0``), never by float64 (``12345678901234567.5`` is not whole) and never in
+scientific notation (``1e3`` is FLOAT, its text kept); whole decimals become integer text by
+their digits (``12345678901234567.0`` -> ``12345678901234567``). Codes written with leading
+zeros (``007``; ``BatchProfile.padded``) keep their text: ``inferred`` types them STRING, a
+STRING column keeps them as written, and they never fit a recipe's INTEGER or FLOAT; on IDC's
+paths a column of them is INTEGER where IDC published it so, and the table builder warns
+(``leading_zeros_dropped``). ``NA``, ``nan``, ``inf``,
 ``Infinity``, ``1,5``, ``12 mm`` and ``<5`` are text in every mode. Whole numbers too long
 for a 64-bit integer are codes, typed STRING. Date-times (``2020-01-31 08:30:00``) and
 other date spellings (``31/01/2020``: day and month order is ambiguous) are STRING.
@@ -92,6 +99,8 @@ IdcPath = Literal["conventional", "acrin"]
 _INT_RE = r"^[+-]?\d+$"
 _NUMBER_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
+_LEADING_ZERO_RE = r"^[+-]?0\d"
+_WHOLE_DECIMAL_RE = r"^[+-]?\d+\.0*$"  # whole by its text: no exponent, only zeros after the point
 _BOOL_WORDS = pa.array(["TRUE", "FALSE"])
 _INT64_DIGITS = 19
 _SAMPLE = 64
@@ -113,16 +122,18 @@ class Kind(str, Enum):
 
 
 class BatchProfile:
-    """A column's kind in one batch, and whether that batch had blank cells."""
+    """A column's kind in one batch, whether that batch had blank cells, and whether some of
+    its whole numbers are written with leading zeros (``007``: codes, which a number loses)."""
 
-    __slots__ = ("kind", "has_blank")
+    __slots__ = ("kind", "has_blank", "padded")
 
-    def __init__(self, kind: Kind, has_blank: bool):
+    def __init__(self, kind: Kind, has_blank: bool, padded: bool = False):
         self.kind = kind
         self.has_blank = has_blank
+        self.padded = padded
 
     def __repr__(self) -> str:
-        return f"BatchProfile({self.kind.value}, has_blank={self.has_blank})"
+        return f"BatchProfile({self.kind.value}, has_blank={self.has_blank}, padded={self.padded})"
 
 
 def _arrow(values: pd.Series) -> pa.Array:
@@ -157,6 +168,28 @@ def _fits_int64(present: pa.Array) -> bool:
     return all(-(2**63) <= int(v) < 2**63 for v in long)
 
 
+def _any_match(present: pa.Array, pattern: str) -> bool:
+    return bool(pc.any(pc.match_substring_regex(present, pattern)).as_py()) if len(present) else False
+
+
+def _whole_by_text(present: pa.Array) -> bool:
+    """Whether every number text is a whole number by its digits (``12``, ``12.0``, ``12.``; not
+    ``1e3`` nor ``12345678901234567.5``, which float64 would call whole) that fits in 64 bits."""
+    whole = pc.or_(pc.match_substring_regex(present, _INT_RE), pc.match_substring_regex(present, _WHOLE_DECIMAL_RE))
+    if not _all(whole):
+        return False
+    return _fits_int64(pc.replace_substring_regex(present, r"\.0*$", ""))
+
+
+def leading_zeros(values: pd.Series) -> np.ndarray:
+    """Which values are numbers written with leading zeros (``007``, ``-01.5``): codes a
+    numeric type loses the zeros of."""
+    trimmed = pc.utf8_trim_whitespace(_arrow(values))
+    padded = pc.and_(pc.match_substring_regex(trimmed, _LEADING_ZERO_RE),
+                     pc.match_substring_regex(_unsigned(trimmed), _NUMBER_RE))
+    return padded.to_numpy(zero_copy_only=False)
+
+
 def _valid_iso_dates(present: pa.Array) -> bool:
     if not _all_match(present, _DATE_RE):
         return False
@@ -180,13 +213,14 @@ def _kind(present: pa.Array) -> Kind:
             pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS)):
         return Kind.BOOLEAN
     if _all_match(present, _INT_RE):
-        return Kind.INTEGER if _fits_int64(present) else Kind.STRING  # codes too long for SQL integers
+        if not _fits_int64(present):
+            return Kind.STRING  # codes too long for SQL integers
+        return Kind.INTEGER
     if _all_match(present, _NUMBER_RE):
         numbers = pc.cast(_unsigned(present), pa.float64())
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
-        whole = _all(pc.equal(pc.floor(numbers), numbers)) and _all(pc.less(pc.abs(numbers), 2.0**63))
-        return Kind.WHOLE_FLOAT if whole else Kind.FLOAT
+        return Kind.WHOLE_FLOAT if _whole_by_text(present) else Kind.FLOAT
     if _valid_iso_dates(present):
         return Kind.DATE
     return Kind.STRING
@@ -198,7 +232,9 @@ def profile(values: pd.Series) -> BatchProfile:
     blank = pc.equal(trimmed, "")
     has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
     present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
-    return BatchProfile(_kind(present), has_blank)
+    kind = _kind(present)
+    padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_match(present, _LEADING_ZERO_RE)
+    return BatchProfile(kind, has_blank, padded)
 
 
 def _idc_type(profiles: list[BatchProfile], missing_somewhere: bool) -> str:
@@ -218,6 +254,8 @@ def _idc_type(profiles: list[BatchProfile], missing_somewhere: bool) -> str:
 
 
 def _inferred_type(profiles: list[BatchProfile]) -> str:
+    if any(p.padded for p in profiles):
+        return "STRING"  # codes with leading zeros keep them
     kinds = {p.kind for p in profiles if p.kind is not Kind.EMPTY}
     if not kinds:
         return "STRING"
@@ -302,16 +340,23 @@ def _fit_mask(trimmed: pa.Array, sql_type: str) -> pa.Array:
         return pc.or_(blank, pc.and_(dated, real))
     unsigned = _unsigned(trimmed)
     is_int = pc.match_substring_regex(unsigned, _INT_RE)
+    # a code written with leading zeros (007) is not a number: it would lose them
+    padded = pc.match_substring_regex(trimmed, _LEADING_ZERO_RE)
     digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(trimmed, "+-"), "0")).to_numpy(zero_copy_only=False)
-    int_ok = is_int.to_numpy(zero_copy_only=False).copy()
+    int_ok = pc.and_not(is_int, padded).to_numpy(zero_copy_only=False).copy()
     for i in np.flatnonzero(int_ok & (digits >= _INT64_DIGITS)):
         int_ok[i] = -(2**63) <= int(trimmed[i].as_py()) < 2**63
-    is_number = pc.and_(pc.match_substring_regex(unsigned, _NUMBER_RE), pc.invert(is_int))
+    is_number = pc.and_not(pc.and_(pc.match_substring_regex(unsigned, _NUMBER_RE), pc.invert(is_int)), padded)
     numbers = pc.cast(pc.if_else(is_number, unsigned, "0"), pa.float64())
     decimal_ok = pc.and_(is_number, pc.is_finite(numbers))
-    if sql_type == "INTEGER":
-        decimal_ok = pc.and_(decimal_ok, pc.and_(pc.equal(pc.floor(numbers), numbers),
-                                                 pc.less(pc.abs(numbers), 2.0**63)))
+    if sql_type == "INTEGER":  # whole by its digits, and within 64 bits
+        whole_text = pc.match_substring_regex(unsigned, _WHOLE_DECIMAL_RE)
+        integer_part = pc.replace_substring_regex(pc.if_else(whole_text, unsigned, "0"), r"\.0*$", "")
+        part_digits = pc.utf8_length(pc.utf8_ltrim(integer_part, "0")).to_numpy(zero_copy_only=False)
+        whole_ok = whole_text.to_numpy(zero_copy_only=False).copy()
+        for i in np.flatnonzero(whole_ok & (part_digits >= _INT64_DIGITS)):
+            whole_ok[i] = -(2**63) <= int(integer_part[i].as_py()) < 2**63
+        decimal_ok = pc.and_(decimal_ok, pa.array(whole_ok))
     return pc.or_(pc.or_(blank, pa.array(int_ok)), decimal_ok)
 
 
@@ -351,14 +396,10 @@ def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[str, p
 
 
 def _integer_text(trimmed: pa.Array) -> pa.Array:
-    """Canonical integer text of integer or whole-decimal texts ("+007" -> "7", "12.0" -> "12")."""
-    unsigned = _unsigned(trimmed)
-    is_int = pc.match_substring_regex(unsigned, _INT_RE)
-    direct = pc.cast(pc.if_else(is_int, unsigned, "0"), pa.int64())
-    if _all(is_int):
-        return pc.cast(direct, pa.string())
-    via_float = pc.cast(pc.cast(pc.if_else(is_int, "0", unsigned), pa.float64()), pa.int64())
-    return pc.cast(pc.if_else(is_int, direct, via_float), pa.string())
+    """Canonical integer text of integer or whole-decimal texts ("+007" -> "7", "12.0" -> "12"),
+    by their digits: "12345678901234567.0" -> "12345678901234567" (never through a float)."""
+    unsigned = pc.replace_substring_regex(_unsigned(trimmed), r"^([+-]?\d+)\.0*$", r"\1")
+    return pc.cast(pc.cast(unsigned, pa.int64()), pa.string())
 
 
 def format_values(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) -> pd.Series:
@@ -377,7 +418,8 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
         # idc mode: whole decimals become integers written as text, unless a blank made the
         # batch text (then IDC kept the text as it was).
         sql_type == "STRING" and profiles and all(
-            p.kind in (Kind.INTEGER, Kind.WHOLE_FLOAT, Kind.EMPTY) and not p.has_blank for p in profiles
+            p.kind in (Kind.INTEGER, Kind.WHOLE_FLOAT, Kind.EMPTY) and not p.has_blank and not p.padded
+            for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
     ):
         out = _integer_text(pc.if_else(blank, "0", trimmed))

@@ -22,11 +22,12 @@ Every data-region row is accounted for as written or skipped with one of the rea
 
 from __future__ import annotations
 
-import re
 from enum import Enum
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from curation import recipe_regex
 
 
 class SkipReason(str, Enum):
@@ -104,9 +105,9 @@ class LayoutOptions(BaseModel):
     def _regex_compiles(cls, pattern: str | None) -> str | None:
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"stop_at is not a valid regular expression: {exc}") from None
+                recipe_regex.compile_pattern(pattern)
+            except ValueError as exc:
+                raise ValueError(f"stop_at: {exc}") from None
         return pattern
 
     @property
@@ -132,13 +133,17 @@ def data_end(options: LayoutOptions, data: list, blank_rows: np.ndarray) -> tupl
         if hits.size:
             end, reason = int(hits[0]), SkipReason.TRAILING_NOTES
     if options.stop_at is not None and end:
-        pattern = re.compile(options.stop_at)
         texts = [c.slice(0, end).to_pylist() for c in data]
         for index in range(end):
             if blank_rows[index]:
                 continue
             first = next(t[index] for t in texts if t[index] and not t[index].isspace())
-            if pattern.match(first.strip()):
+            try:
+                hit = recipe_regex.match(options.stop_at, first.strip())
+            except recipe_regex.RegexTimeout as exc:
+                exc.row = offset + index + 1  # the sheet row it ran on
+                raise
+            if hit:
                 end, reason = index, SkipReason.TRAILING_NOTES
                 break
     return end, reason

@@ -6,10 +6,11 @@ Each step is a one-key mapping in YAML, e.g. ``- zero_pad: 3`` or ``- replace: {
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from curation import recipe_regex
 
 
 class _Step(BaseModel):
@@ -83,16 +84,13 @@ class RegexCapture(_Step):
     @field_validator("regex")
     @classmethod
     def _one_group(cls, pattern: str) -> str:
-        try:
-            compiled = re.compile(pattern)
-        except re.error as exc:
-            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        compiled = recipe_regex.compile_pattern(pattern)
         if compiled.groups < 1:
             raise ValueError("regex needs one capture group")
         return pattern
 
     def apply(self, value, tcia_name):
-        match = re.search(self.regex, value)
+        match = recipe_regex.search(self.regex, value)
         if match is None:
             raise ValueError(f"regex {self.regex!r} does not match {value!r}")
         return match.group(1) or ""

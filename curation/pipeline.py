@@ -23,6 +23,7 @@ from curation.metadata import (
     column_metadata_rows,
     table_metadata_row,
 )
+from curation import bigquery_limits
 from curation import quality_gate as gate
 from curation.os_errors import os_error, out_of_memory
 from curation.recipe import Recipe, load_recipes
@@ -33,7 +34,7 @@ from curation.seed_writer import (
     clinical_tables_model,
     md5_hex,
     metadata_seeds_yaml,
-    render_csv,
+    render_seed,
     write_atomically,
 )
 from curation.table_builder import CuratedTable, build_table
@@ -46,16 +47,19 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
     """Build every table of every recipe (validated first) for release ``idc_version``; nothing
     is written."""
     loaded = load_recipes(recipe_paths, sources_root, idc_version)
-    built = []
+    built, recipe_files = [], []
     for item in loaded:
         for table in item.recipe.tables:
             if on_table:
                 on_table(item.recipe.table_name(table))
             built.append((apply_dictionary(item, table, build_table(item, table)), item.recipe))
+            recipe_files.append(item.name)
     names = [t.table_name for t, _ in built]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise CurationError(Reason.RECIPE_INVALID, f"table names declared twice: {dupes}")
+    bigquery_limits.check_tables([(t.table_name, list(t.frame.columns), recipe_file)
+                                  for (t, _), recipe_file in zip(built, recipe_files)])
     return built
 
 
@@ -67,7 +71,7 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
     built = sorted(built, key=lambda item: item[0].table_name)
     for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
-        data = render_csv(table.frame)
+        data = render_seed(table.frame, table.table_name)
         files[f"clinical/{seed_name}"] = data
         table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
         rows = column_rows[table.table_name]
@@ -75,10 +79,10 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
     files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
     files["models/stg_clinical__tables.sql"] = clinical_tables_model(built)
-    files["metadata/raw_table_metadata.csv"] = render_csv(
-        pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS))
-    files["metadata/raw_column_metadata.csv"] = render_csv(
-        pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS))
+    files["metadata/raw_table_metadata.csv"] = render_seed(
+        pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS), "raw_table_metadata")
+    files["metadata/raw_column_metadata.csv"] = render_seed(
+        pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS), "raw_column_metadata")
     files["metadata/_metadata__seeds.yml"] = metadata_seeds_yaml()
     return files
 

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -26,7 +27,10 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from python_calamine import CalamineWorkbook
 
+from curation.csv_checks import check_one_encoding, check_quotes
 from curation.errors import CurationError, Reason, Where
+from curation.sources import check_archive
+from curation.workbook_inspect import SheetInspection, inspect_sheet
 
 _CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,6 +53,7 @@ class Grid:
     n_rows: int
     sheet_name: str | None
     merged: list[MergedRange] = field(default_factory=list)
+    inspection: SheetInspection | None = None  # workbooks: error cells, uncached formulas
 
     @property
     def rows(self) -> list[list[str]]:
@@ -178,9 +183,12 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
             pass
     for candidate in _CSV_ENCODINGS:
         try:
-            return data.decode(candidate)
+            text = data.decode(candidate)
         except UnicodeDecodeError:
             continue
+        if candidate != _CSV_ENCODINGS[0]:
+            check_one_encoding(data, candidate, where)
+        return text
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
@@ -215,6 +223,7 @@ def read_csv(data: bytes, delimiter: str, encoding: str | None, where: Where, *,
              quotechar: str | None = '"', ragged_rows: str = "error") -> Grid:
     """A CSV/TSV file as a grid: Arrow's reader for regular files, Python's csv module otherwise."""
     text = _decode(data, encoding, where)
+    check_quotes(text, delimiter, quotechar, where)
     fast = _csv_arrow(text, delimiter, quotechar)
     if fast is not None:
         return fast
@@ -316,6 +325,17 @@ def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
         book.close()
 
 
+def inspect_bounds(data: bytes, sheet: int | str, where: Where, file_format: str):
+    """The checks before a workbook's reader allocates anything (``curation.workbook_inspect``):
+    every ZIP part within the size limits, the sheet's used range within the cell limit."""
+    if file_format in ("xlsx", "xlsm"):
+        return inspect_sheet(data, sheet, where)
+    if file_format == "xlsb" and zipfile.is_zipfile(io.BytesIO(data)):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_archive(archive, where)
+    return None
+
+
 def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: str = "xlsx",
                   engine: str = "auto") -> Grid:
     """One sheet of a workbook; calamine first, openpyxl when asked or when calamine fails on XLSX."""
@@ -325,6 +345,7 @@ def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: s
             "the workbook is password-protected (encrypted): save an unprotected copy as the source",
             where,
         )
+    inspection = inspect_bounds(data, sheet, where, file_format)
     errors = []
     engines = {"auto": ["calamine", "openpyxl"], "calamine": ["calamine"], "openpyxl": ["openpyxl"]}[engine]
     if file_format not in ("xlsx", "xlsm"):
@@ -334,7 +355,9 @@ def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: s
     for name in engines:
         reader = _read_calamine if name == "calamine" else _read_openpyxl
         try:
-            return reader(data, sheet, where)
+            grid = reader(data, sheet, where)
+            grid.inspection = inspection
+            return grid
         except CurationError:
             raise
         except Exception as exc:  # both libraries raise their own error types for corrupt files

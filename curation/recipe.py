@@ -229,11 +229,72 @@ def _location(loc: tuple) -> str:
     return ".".join(str(p) for p in loc) or "<top>"
 
 
+class _NoAliasLoader(yaml.SafeLoader):
+    """YAML without aliases: a recipe is plain data, and an alias bomb (``&a [*b, *b, ...]``)
+    expands to gigabytes once validated."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in a recipe: write the value out", mark)
+        return super().compose_node(parent, index)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """Whether ``path``, with every symlink resolved, is ``folder`` or lies under it."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _member_name_ok(name: str) -> bool:
+    """A ZIP member a recipe names: relative, without ``..`` or a drive (never a way out)."""
+    parts = name.replace("\\", "/").split("/")
+    return bool(name) and not name.startswith(("/", "\\")) and ":" not in parts[0] and ".." not in parts
+
+
+def _chains(recipe: Recipe):
+    """Every file chain the recipe names, with its key (``tables[0].batches[1].files``)."""
+    for t, table in enumerate(recipe.tables):
+        for b, batch in enumerate(table.batches):
+            yield f"tables[{t}].batches[{b}].files", batch.files, table, b
+        for d, spec in enumerate(table.dictionary):
+            yield f"tables[{t}].dictionary[{d}].files", spec.files, table, None
+            if spec.titles_files:
+                yield f"tables[{t}].dictionary[{d}].titles_files", spec.titles_files, table, None
+
+
+def check_containment(recipe: Recipe, sources_root: Path, where: Where) -> Path:
+    """The collection's source folder; every path the recipe names must lie inside it.
+
+    ``source_dir`` must stay inside the sources root, and each chain's downloaded file
+    inside the collection's folder, after resolving symlinks (so neither ``/etc/passwd``,
+    ``../other``, nor a symlink out of the folder is read); ZIP member names must be
+    relative and without ``..``. Anything else is ``recipe_invalid`` naming the key.
+    """
+    root = sources_root / (recipe.source_dir or recipe.collection_id)
+    if recipe.source_dir is not None and (Path(recipe.source_dir).is_absolute() or not _inside(root, sources_root)):
+        raise CurationError(Reason.RECIPE_INVALID,
+                            f"source_dir {recipe.source_dir!r} leads outside the sources folder {sources_root}: "
+                            "name a folder inside it", where)
+    for key, chain, table, batch in _chains(recipe):
+        here = where.with_(table=recipe.table_name(table), batch=batch, file=chain[0])
+        if Path(chain[0]).is_absolute() or not _inside(root / chain[0], root):
+            raise CurationError(Reason.RECIPE_INVALID,
+                                f"{key}[0] {chain[0]!r} leads outside the collection's source folder {root} "
+                                "(an absolute path, '..' or a symlink out of it): name a file inside it", here)
+        for position, member in enumerate(chain[1:], start=1):
+            if not _member_name_ok(member):
+                raise CurationError(Reason.RECIPE_INVALID,
+                                    f"{key}[{position}] {member!r} is not a relative ZIP member name "
+                                    "(no leading '/', drive or '..')", here.with_(file=member))
+    return root
+
+
 def load_recipe(path: Path, sources_root: Path, idc_version: int = 22) -> LoadedRecipe:
     """Read and validate one recipe, and check that every downloaded file exists."""
     where = Where(recipe=path.name)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except (OSError, yaml.YAMLError) as exc:
         raise CurationError(Reason.RECIPE_INVALID, f"cannot read the recipe: {exc}", where) from exc
     if not isinstance(raw, dict):
@@ -247,7 +308,7 @@ def load_recipe(path: Path, sources_root: Path, idc_version: int = 22) -> Loaded
             for e in exc.errors()
         )
         raise CurationError(Reason.RECIPE_INVALID, problems, where) from exc
-    root = sources_root / (recipe.source_dir or recipe.collection_id)
+    root = check_containment(recipe, sources_root, where)
     loaded = LoadedRecipe(path=path, recipe=recipe, source_root=root, idc_version=idc_version)
     for table in recipe.tables:
         for number, batch in enumerate(table.batches):

@@ -20,13 +20,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import yaml
 
+from curation.errors import CurationError, Reason, Where
 from curation.folder_swap import clean_leftovers, leftover_prefixes, swap_in
 from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
 from curation.recipe import Recipe
@@ -41,6 +46,90 @@ SEED_TYPES = {
     "DATE": "date",
     "FLOAT": "{{ 'float64' if target.type == 'bigquery' else 'double' }}",
 }
+
+
+def render_seed(frame: pd.DataFrame, name: str) -> bytes:
+    """A seed's CSV bytes, read back and checked value by value before they are used.
+
+    A cell holding a CR is the one thing ``render_csv``'s minimal quoting leaves unquoted; the
+    read-back finds it (the CR reads as a line end), and such a table is written again with
+    CRs quoted, so the common table pays for no extra scan."""
+    data = render_csv(frame)
+    try:
+        check_round_trip(frame, data, name)
+    except CurationError:
+        if not _has_carriage_return(frame):
+            raise
+        data = _render_csv_quoting_cr(frame)
+        check_round_trip(frame, data, name)
+    return data
+
+
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    """Whether any cell holds a CR, which the csv module's minimal quoting leaves unquoted
+    (with a "\n" line end) and every CSV reader then takes for a line break."""
+    for column in frame.columns:
+        if pc.any(pc.match_substring(_texts(frame[column]), "\r")).as_py():
+            return True
+    return False
+
+
+def _render_csv_quoting_cr(frame: pd.DataFrame) -> bytes:
+    """As ``render_csv``, but a cell holding a CR is quoted too: each row is written with a
+    "\r\n" line end (so the writer quotes CRs as it quotes line feeds), which becomes "\n"."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    lines = []
+    columns = (frame[c].astype(object).where(frame[c].notna(), None).tolist() for c in frame.columns)
+    for row in itertools.chain([list(frame.columns)], zip(*columns)):
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        lines.append(buffer.getvalue()[:-2])
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _texts(series: pd.Series) -> pa.Array:
+    """The text the csv module writes for each value (a missing one: the empty field)."""
+    if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
+        return pc.fill_null(pc.cast(pa.array(series, from_pandas=True), pa.large_string()), "")
+    values = series.astype(object).where(series.notna(), None).tolist()
+    return pa.array(["" if v is None else v if isinstance(v, str) else str(v) for v in values],
+                    type=pa.large_string())
+
+
+def check_round_trip(frame: pd.DataFrame, data: bytes, name: str) -> None:
+    """Parse the seed's bytes as a CSV reader (RFC 4180) does and compare every value with the
+    frame (a missing value is an empty field): a seed that would load other rows or values
+    than the curator meant stops the run before anything is written."""
+    names = [f"c{i}" for i in range(len(frame.columns))]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types={n: pa.large_string() for n in names},
+                                                  null_values=[], strings_can_be_null=False))
+    except pa.ArrowInvalid as exc:
+        raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name} does not parse back as CSV: {exc}",
+                            Where(table=name)) from None
+    if table.num_rows != len(frame):
+        raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name} reads back as {table.num_rows} rows, "
+                            f"not the {len(frame)} written", Where(table=name))
+    header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8"))), [])
+    if header != [str(c) for c in frame.columns]:
+        raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name}'s header reads back as {header}",
+                            Where(table=name))
+    for position, column in enumerate(frame.columns):
+        meant = _texts(frame[column])
+        read = table.column(position).combine_chunks()
+        differ = pc.invert(pc.equal(meant, read))
+        if pc.any(differ).as_py():
+            row = int(pc.index(differ, True).as_py())
+            raise CurationError(
+                Reason.SEED_ROUND_TRIP,
+                f"the seed {name} reads back {read[row].as_py()!r} where {meant[row].as_py()!r} was written "
+                "(a bug in the seed writer: please report it)", Where(table=name, row=row + 2, column=str(column)))
 
 
 def render_csv(frame: pd.DataFrame) -> bytes:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from curation.batch_reader import BatchData, read_batch
-from curation.column_types import Kind, TypedColumn, misfit, override, profile, type_column
+from curation.column_types import Kind, TypedColumn, leading_zeros, misfit, override, profile, type_column
 from curation.errors import CurationError, Reason, Where
 from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
@@ -155,6 +155,21 @@ def _report_nulled(typed: TypedColumn, name: str, batches: list[BatchData], wher
             first))
 
 
+def _report_unpadded(typed: TypedColumn, name: str, stacked: pd.Series, batches: list[BatchData], where: Where,
+                     report: TableReport) -> None:
+    """IDC's types make a column of codes like ``007`` INTEGER (7): never silently."""
+    if typed.sql_type not in ("INTEGER", "FLOAT"):
+        return
+    padded = leading_zeros(stacked)
+    if padded.any():
+        first = _locate(batches, int(np.argmax(padded)), where.with_(column=name))
+        report.warnings.append(Warning_(
+            "leading_zeros_dropped",
+            f"{int(padded.sum())} value(s) written with leading zeros (e.g. 007) lose them in this "
+            f"{typed.sql_type} column, as in IDC's published type; the first is row {first.row} "
+            "(column_types: {column: STRING} keeps them)", first))
+
+
 def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
     recipe = loaded.recipe
     batches = [read_batch(loaded, table, n) for n in range(len(table.batches))]
@@ -189,6 +204,7 @@ def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
         typed = _typed(table, name, stacked, profiles, len(provenance) < len(batches), recipe.type_mode,
                        name in cast_names, batches, where)
         _report_nulled(typed, name, batches, where, report)
+        _report_unpadded(typed, name, stacked, batches, where, report)
         columns.append(CuratedColumn(
             name=name,
             sql_type=typed.sql_type,

@@ -7,13 +7,17 @@
    TID 1500 reports (20 measurement groups each, 10 NUM measurements and 2 CODE evaluations per
    group: 10,000,000 measurements, 2,000,000 evaluations). Columns and nested fields have the
    types `curate dicom` writes (its base schema: every field the views read, ContentSequence
-   8 levels deep), plus the auxiliary manifest.
+   8 levels deep), plus the auxiliary tables. Written in chunks (files of SEG_CHUNK / SR_CHUNK
+   instances) under DuckDB's memory_limit GENERATOR_MEMORY, so its memory does not grow with
+   the scale.
 2. Builds each published table (dicom_all, segmentations, measurement_groups,
    qualitative_measurements, quantitative_measurements) with `dbt run`, one process per table
-   (its staging views are created in the same run), into a fresh DuckDB file; and, in the same
-   way, a plain full scan of the same Parquet (`create table as select * from read_parquet(...)`).
-3. Prints per table: build time (dbt's execution time of the table model), its ratio to the
-   full scan, rows, and the peak resident memory of the process.
+   (its staging views are created in the same run), into a fresh DuckDB file, under the memory
+   limit BUILD_MEMORY (a profile of the bench's own); and, as the best alternative, a plain
+   scan of the Parquet columns that table's models read (READS; dicom_all: every column of
+   dicom_metadata and auxiliary_metadata) into a table, in its own process with the same limit.
+3. Prints per table: rows, build time (dbt's execution time of the table model), scan time,
+   their ratio, and the peak resident memory of each process; and the generator's peak.
 """
 
 from __future__ import annotations
@@ -33,7 +37,13 @@ import duckdb
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from curation.dicom.manifest import MANIFEST_SCHEMA  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+from curation.dicom.manifest import (  # noqa: E402
+    ANALYSIS_RESULTS_SCHEMA,
+    AUXILIARY_SCHEMA,
+    COLLECTIONS_SCHEMA,
+)
 from curation.dicom.metadata_export import export_table, write_parquet  # noqa: E402
 
 TABLES = ["dicom_all", "segmentations", "measurement_groups", "qualitative_measurements",
@@ -41,6 +51,28 @@ TABLES = ["dicom_all", "segmentations", "measurement_groups", "qualitative_measu
 SEG = "1.2.840.10008.5.1.4.1.1.66.4"
 LABELMAP = "1.2.840.10008.5.1.4.1.1.66.7"
 SR = "1.2.840.10008.5.1.4.1.1.88.34"
+
+
+SEG_CHUNK = 20_000  # instances per generated file: bounds the generator's memory
+SR_CHUNK = 2_500
+GENERATOR_MEMORY = "3GB"  # DuckDB's memory_limit while generating
+BUILD_MEMORY = "6GB"  # DuckDB's memory_limit for each table build and each plain scan
+# The dicom_metadata columns each table's models read (None: all of them)
+_REPORT_COLUMNS = ["SOPClassUID", "ContentTemplateSequence", "PatientID", "SOPInstanceUID",
+                   "SeriesInstanceUID", "SeriesDescription", "ContentSequence"]
+READS = {
+    "dicom_all": None,
+    "segmentations": ["SOPClassUID", "PatientID", "StudyInstanceUID", "SeriesInstanceUID",
+                      "SOPInstanceUID", "FrameOfReferenceUID", "SegmentSequence",
+                      "ReferencedSeriesSequence", "ReferencedImageSequence", "SourceImageSequence"],
+    "measurement_groups": _REPORT_COLUMNS,
+    "qualitative_measurements": _REPORT_COLUMNS,
+    "quantitative_measurements": _REPORT_COLUMNS,
+}
+
+
+def chunks(n: int, size: int) -> list[tuple[int, int]]:
+    return [(first, min(first + size, n)) for first in range(0, n, size)] or [(0, 0)]
 
 
 def code(value: str, scheme: str, meaning: str) -> str:
@@ -84,7 +116,8 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
         'SegmentedPropertyCategoryCodeSequence': [{code('49755003', 'SCT', 'Morphologically Abnormal Structure')}],
         'SegmentedPropertyTypeCodeSequence': [{code('108369006', 'SCT', 'Neoplasm')}]
     }})"""
-    con.execute(f"""
+    for part, (first, last) in enumerate(chunks(n_seg, SEG_CHUNK)):
+        con.execute(f"""
         copy (
             select {columns(
                 SOPClassUID=f"case when i % 10 = 0 then '{LABELMAP}' else '{SEG}' end",
@@ -99,9 +132,9 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
                                          "'1.2.840.10008.5.1.4.1.1.2', 'ReferencedSOPInstanceUID': "
                                          "'1.2.826.0.1.6.' || i}]}]",
                 SegmentSequence=segments)}
-            from range({n_seg}) as t (i)
-        ) to '{out}/dicom_metadata/segmentations.parquet' (format parquet, compression zstd)
-    """)
+            from range({first}, {last}) as t (i)
+        ) to '{out}/dicom_metadata/segmentations-{part:03d}.parquet' (format parquet, compression zstd)
+        """)
     measurement = item(
         "NUM", code("118565006", "SCT", "Volume"),
         MeasuredValueSequence="[{'MeasurementUnitsCodeSequence': [" + code("mm3", "UCUM", "cubic millimeter")
@@ -140,7 +173,8 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
             + ", {'RelationshipType': 'CONTAINS', 'ValueType': 'CONTAINER', 'ConceptNameCodeSequence': ["
             + code("126010", "DCM", "Imaging Measurements") + "], 'ContinuityOfContent': 'SEPARATE', "
             + "'ContentSequence': " + groups + "}]")
-    con.execute(f"""
+    for part, (first, last) in enumerate(chunks(n_sr, SR_CHUNK)):
+        con.execute(f"""
         copy (
             select {columns(
                 SOPClassUID=f"'{SR}'",
@@ -152,15 +186,16 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
                 SeriesDescription="'bench measurements'",
                 ContentTemplateSequence="[{'MappingResource': 'DCMR', 'TemplateIdentifier': '1500'}]",
                 ContentSequence=root)}
-            from range({n_sr}) as t (r)
-        ) to '{out}/dicom_metadata/reports.parquet' (format parquet, compression zstd,
-                                                      row_group_size 20000)
-    """)
+            from range({first}, {last}) as t (r)
+        ) to '{out}/dicom_metadata/reports-{part:03d}.parquet' (format parquet, compression zstd,
+                                                               row_group_size 2500)
+        """)
     (out / "auxiliary_metadata").mkdir(parents=True)
+    duck = {"int64": "bigint", "timestamp[us]": "timestamp"}
     columns = ", ".join(
         f"'{f.name}' as {f.name}" if f.name == "collection_name"
-        else f"cast(null as {'bigint' if f.type == 'int64' else 'varchar'}) as {f.name}"
-        for f in MANIFEST_SCHEMA if f.name not in ("collection_id", "SOPInstanceUID", "instance_size"))
+        else f"cast(null as {duck.get(str(f.type), 'varchar')}) as {f.name}"
+        for f in AUXILIARY_SCHEMA if f.name not in ("collection_id", "SOPInstanceUID", "instance_size"))
     con.execute(f"""
         copy (
             select 'bench' as collection_id, sopinstanceuid as "SOPInstanceUID",
@@ -168,6 +203,10 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
             from read_parquet('{out}/dicom_metadata/*.parquet', union_by_name = true)
         ) to '{out}/auxiliary_metadata/part-0.parquet' (format parquet)
     """)
+    write_parquet(pa.Table.from_pylist([{"collection_name": "bench", "collection_id": "bench"}],
+                                       schema=COLLECTIONS_SCHEMA),
+                  out / "original_collections_metadata" / "part-0.parquet")
+    write_parquet(ANALYSIS_RESULTS_SCHEMA.empty_table(), out / "analysis_results_metadata" / "part-0.parquet")
     return {"segmentation instances": n_seg, "segments": n_seg * 10, "reports": n_sr,
             "measurement groups": n_sr * 20, "measurements": n_sr * 200, "evaluations": n_sr * 40}
 
@@ -213,8 +252,11 @@ def main() -> None:
 
     if not (args.keep_parquet and (parquet / "dicom_metadata").is_dir()):
         start = time.perf_counter()
-        counts = generate(work, args.scale, duckdb.connect())
-        print(f"generated in {time.perf_counter() - start:.1f} s: "
+        generator = duckdb.connect(config={"memory_limit": GENERATOR_MEMORY,
+                                           "preserve_insertion_order": False})
+        counts = generate(work, args.scale, generator)
+        print(f"generated in {time.perf_counter() - start:.1f} s (peak RSS "
+              f"{_peak_rss(os.getpid()) / 2**30:.2f} GiB): "
               + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
     size = sum(p.stat().st_size for p in (parquet / "dicom_metadata").glob("*.parquet"))
     print(f"dicom_metadata Parquet: {size / 2**20:,.0f} MiB")
@@ -226,17 +268,19 @@ def main() -> None:
                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "IDC_DICOM_PARQUET_DIR": str(parquet),
                 "IDC_INDEX_PARQUET": str(IDC_INDEX_PARQUET_FILEPATH), "GX_ANALYTICS_ENABLED": "False"}
 
-    # The plain full scan, in its own process and database like each table build.
-    scan_db = work / "scan.duckdb"
-    scan_db.unlink(missing_ok=True)
-    scan_sql = ("import duckdb, time, sys; con = duckdb.connect(sys.argv[1]); t = time.perf_counter(); "
-                f"con.execute(\"create table full_scan as select * from read_parquet('{parquet}/dicom_metadata/"
-                "*.parquet', union_by_name = true)\"); print(time.perf_counter() - t)")
-    _, scan_peak, out = measure([str(python), "-c", scan_sql, str(scan_db)], base_env)
-    scan_time = float(out.strip().splitlines()[-1])
+    # dbt's DuckDB in a memory limit, through a profile of the bench's own
+    profiles = work / "profiles"
+    profiles.mkdir(exist_ok=True)
+    (profiles / "profiles.yml").write_text(
+        "idc_clinical:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n"
+        "      path: \"{{ env_var('IDC_DUCKDB_PATH') }}\"\n      schema: main\n      threads: 1\n"
+        f"      settings:\n        memory_limit: '{BUILD_MEMORY}'\n"
+        "        preserve_insertion_order: false\n")
+    base_env["DBT_PROFILES_DIR"] = str(profiles)
 
     results = []
     for table in TABLES:
+        scan_time, scan_peak = plain_scan(python, work, parquet, table, base_env)
         database = work / f"{table}.duckdb"
         database.unlink(missing_ok=True)
         target = work / f"target_{table}"
@@ -248,12 +292,30 @@ def main() -> None:
         seconds = next(r["execution_time"] for r in run["results"] if r["unique_id"].endswith(f".{table}"))
         with duckdb.connect(str(database), read_only=True) as con:
             n = con.execute(f"select count(*) from idc_v22.{table}").fetchall()[0][0]
-        results.append((table, seconds, n, peak))
+        results.append((table, seconds, scan_time, n, peak, scan_peak))
 
-    print(f"\nplain full scan of dicom_metadata: {scan_time:.2f} s, peak RSS {scan_peak / 2**30:.2f} GiB")
-    print(f"{'table':<28}{'rows':>14}{'build s':>10}{'x scan':>8}{'peak RSS GiB':>14}")
-    for table, seconds, n, peak in results:
-        print(f"{table:<28}{n:>14,}{seconds:>10.2f}{seconds / scan_time:>8.2f}{peak / 2**30:>14.2f}")
+    print(f"\n{'table':<28}{'rows':>14}{'build s':>9}{'scan s':>8}{'x scan':>8}{'peak GiB':>10}"
+          f"{'scan peak':>11}   (machine: {os.cpu_count()} cores; memory limit {BUILD_MEMORY})")
+    for table, seconds, scan_time, n, peak, scan_peak in results:
+        print(f"{table:<28}{n:>14,}{seconds:>9.2f}{scan_time:>8.2f}{seconds / scan_time:>8.2f}"
+              f"{peak / 2**30:>10.2f}{scan_peak / 2**30:>11.2f}")
+
+
+def plain_scan(python: Path, work: Path, parquet: Path, table: str, env: dict[str, str]) -> tuple[float, int]:
+    """The best alternative for one table: a plain scan, into a table of a fresh DuckDB file in
+    its own process with the same memory limit, of the Parquet columns the table's models read."""
+    columns = ", ".join(f'"{c}"' for c in READS[table]) if READS[table] else "*"
+    sources = [f"select {columns} from read_parquet('{parquet}/dicom_metadata/*.parquet', union_by_name = true)"]
+    if table == "dicom_all":  # and every column of the auxiliary tables it joins
+        sources.append(f"select * from read_parquet('{parquet}/auxiliary_metadata/*.parquet')")
+    database = work / f"scan_{table}.duckdb"
+    database.unlink(missing_ok=True)
+    statements = "; ".join(f"create table scan_{i} as {sql}" for i, sql in enumerate(sources))
+    code = ("import duckdb, time, sys; con = duckdb.connect(sys.argv[1], config={'memory_limit': "
+            f"'{BUILD_MEMORY}', 'preserve_insertion_order': False}}); t = time.perf_counter(); "
+            f"con.execute({statements!r}); print(time.perf_counter() - t)")
+    _, peak, out = measure([str(python), "-c", code, str(database)], env)
+    return float(out.strip().splitlines()[-1]), peak
 
 
 if __name__ == "__main__":

@@ -4,11 +4,12 @@ One row per instance, one column per DICOM keyword. Sequences become lists of st
 as deep as the data; attributes whose data-dictionary VM allows several values become lists.
 Types follow the value representation (VR) as IDC's BigQuery schema does:
 
-    AE AS AT CS DS IS LO LT PN SH ST UC UI UR UT -> STRING    (DS and IS keep their text)
-    SS US SL UL SV UV                            -> INTEGER
-    FL FD                                        -> FLOAT
+    AE AS CS DS IS LO LT SH ST UC UI UR UT -> STRING    (DS and IS keep their text)
+    SS US SL UL SV UV AT                   -> INTEGER   (AT: the tag as one 32-bit number)
+    FL FD                                  -> FLOAT
+    PN -> RECORD (Alphabetic, Ideographic, Phonetic: the three component groups)
     DA -> DATE, TM -> TIME, DT -> TIMESTAMP (UTC)
-    SQ                                           -> REPEATED RECORD
+    SQ                                     -> REPEATED RECORD
 
 The type and the repeated-ness of a keyword come from the DICOM data dictionary, never from
 one file, so the schema is stable. The schema is the union over all files (a keyword seen in
@@ -35,10 +36,12 @@ from pydicom.errors import InvalidDicomError
 from pydicom.valuerep import DA, DT, TM
 
 BINARY_VRS = frozenset({"OB", "OW", "OF", "OD", "OL", "OV", "UN"})
-INTEGER_VRS = frozenset({"SS", "US", "SL", "UL", "SV", "UV"})
+INTEGER_VRS = frozenset({"SS", "US", "SL", "UL", "SV", "UV", "AT"})
 FLOAT_VRS = frozenset({"FL", "FD"})
-STRING_VRS = frozenset({"AE", "AS", "AT", "CS", "DS", "IS", "LO", "LT", "PN", "SH", "ST", "UC", "UI",
-                        "UR", "UT"})
+STRING_VRS = frozenset({"AE", "AS", "CS", "DS", "IS", "LO", "LT", "SH", "ST", "UC", "UI", "UR", "UT"})
+# A person name as IDC's dicom_metadata (Google's DICOM-to-BigQuery export) has it.
+PERSON_NAME_TYPE = pa.struct([("Alphabetic", pa.string()), ("Ideographic", pa.string()),
+                              ("Phonetic", pa.string())])
 
 OTHER_ELEMENTS = "OtherElements"
 OTHER_ELEMENTS_TYPE = pa.list_(pa.struct([("Tag", pa.string()), ("Data", pa.list_(pa.string()))]))
@@ -139,6 +142,8 @@ def scalar_type(vr: str) -> pa.DataType | None:
     if any(v in FLOAT_VRS for v in options):
         return pa.float64()
     vr = options[0]
+    if vr == "PN":
+        return PERSON_NAME_TYPE
     if vr == "DA":
         return pa.date32()
     if vr == "TM":
@@ -268,7 +273,11 @@ def _one_value(value, arrow_type: pa.DataType):
         if isinstance(value, pydicom.tag.BaseTag):
             return f"{int(value):08X}"
         return str(value)
+    if pa.types.is_struct(arrow_type):  # PN
+        return _person_name(value)
     if pa.types.is_int64(arrow_type):
+        if isinstance(value, pydicom.tag.BaseTag):
+            return int(value)
         if isinstance(value, bytes):
             return None
         try:
@@ -288,6 +297,16 @@ def _one_value(value, arrow_type: pa.DataType):
     if pa.types.is_timestamp(arrow_type):
         return _parse_datetime(text)
     return None
+
+
+def _person_name(value) -> dict | None:
+    """A PN value as its three component groups; an empty group is NULL."""
+    name = value if isinstance(value, pydicom.valuerep.PersonName) else pydicom.valuerep.PersonName(
+        value.decode("ascii", "replace") if isinstance(value, bytes) else str(value))
+    groups = {"Alphabetic": name.alphabetic, "Ideographic": name.ideographic,
+              "Phonetic": name.phonetic}
+    groups = {k: (v or None) for k, v in groups.items()}
+    return groups if any(groups.values()) else None
 
 
 def _values(elem: pydicom.DataElement) -> list:
@@ -396,18 +415,28 @@ class ExportResult:
     manifest_path: Path
 
 
-def export_folder(folder: Path, out: Path, collections: Path | None = None) -> ExportResult:
-    """Export every DICOM file under ``folder``: ``<out>/dicom_metadata/part-0.parquet`` and the
-    auxiliary manifest ``<out>/auxiliary_metadata/part-0.parquet`` (see ``manifest``)."""
-    from curation.dicom.manifest import manifest_table
+def export_folder(folder: Path, out: Path, collections: Path | None = None,
+                  auxiliary: Path | None = None) -> ExportResult:
+    """Export every DICOM file under ``folder``: ``<out>/dicom_metadata/part-0.parquet``, the
+    auxiliary manifest ``<out>/auxiliary_metadata/part-0.parquet`` and the collection tables
+    ``original_collections_metadata`` and ``analysis_results_metadata`` (see ``manifest``;
+    ``auxiliary`` is an optional auxiliary-metadata Parquet whose values are used)."""
+    from curation.dicom import manifest
 
     paths = list(iter_dicom_files(folder))
     if not paths:
         raise ValueError(f"no DICOM files under {folder}")
     datasets = [read_dataset(p) for p in paths]
     table = export_table(datasets)
+    info = manifest.read_collections(collections if collections is not None
+                                     else folder / manifest.COLLECTIONS_FILE)
+    aux = manifest.manifest_table(folder, paths, datasets, collections, auxiliary)
     metadata_path = out / "dicom_metadata" / "part-0.parquet"
     manifest_path = out / "auxiliary_metadata" / "part-0.parquet"
     write_parquet(table, metadata_path)
-    write_parquet(manifest_table(folder, paths, datasets, collections), manifest_path)
+    write_parquet(aux, manifest_path)
+    write_parquet(manifest.collections_table(aux, info),
+                  out / "original_collections_metadata" / "part-0.parquet")
+    write_parquet(manifest.analysis_results_table(info),
+                  out / "analysis_results_metadata" / "part-0.parquet")
     return ExportResult(len(paths), table.num_columns, metadata_path, manifest_path)

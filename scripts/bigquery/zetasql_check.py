@@ -151,6 +151,32 @@ class ZetaSQL:
         return [(c.name, c.column.type) for c in statement.resolved_query_stmt_node.output_column_list]
 
 
+# ZetaSQL type kinds -> the names BigQuery's schemas (and IDC's published ones) use
+TYPE_NAMES = {"INT64": "INTEGER", "DOUBLE": "FLOAT", "BOOL": "BOOLEAN", "STRUCT": "RECORD"}
+
+
+def flat_schema(columns: list[tuple[str, object]]) -> list[list[str]]:
+    """[dotted path, BigQuery type, mode] of every output column and nested field, in order: an
+    ARRAY is its element type with mode REPEATED, as BigQuery shows it."""
+    from zetasql.wasi._pb2.zetasql.public import type_pb2
+
+    out: list[list[str]] = []
+
+    def walk(path: str, typ) -> None:
+        mode = "NULLABLE"
+        if type_pb2.TypeKind.Name(typ.type_kind) == "TYPE_ARRAY":
+            typ, mode = typ.array_type.element_type, "REPEATED"
+        kind = type_pb2.TypeKind.Name(typ.type_kind).removeprefix("TYPE_")
+        out.append([path, TYPE_NAMES.get(kind, kind), mode])
+        if kind == "STRUCT":
+            for field in typ.struct_type.field:
+                walk(f"{path}.{field.field_name}", field.field_type)
+
+    for name, typ in columns:
+        walk(name, typ)
+    return out
+
+
 def normalize(sql: str) -> str:
     sql = re.sub(r"`([^`]*)`", lambda m: ".".join(f"`{p}`" for p in m.group(1).split(".")), sql)
     return sql.rstrip().rstrip(";")
@@ -235,7 +261,8 @@ def main(argv: list[str]) -> int:
             results[uid] = {"status": "error", "error": f"{describe(exc)} (compiled SQL: {where})"}
             failed.add(uid)
             return
-        results[uid] = {"status": "pass", "columns": [c for c, _ in columns]}
+        results[uid] = {"status": "pass", "columns": [c for c, _ in columns],
+                        "schema": flat_schema(columns)}
         if register:
             catalog.add(node["database"], node["schema"], node.get("alias") or node["name"], columns)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from curation.fidelity.warehouse import built_schemas
+from curation.fidelity.warehouse import bigquery_type
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "data" / "dicom"
@@ -56,8 +56,26 @@ def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
-def flat_schema(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str, str]]:
-    """(dotted path, BigQuery type) of every column and nested field, in order, lists as their
-    element type (BigQuery shows REPEATED fields with their element type)."""
-    return built_schemas(con, "idc_v22")[table]
+def flat_schema(con: duckdb.DuckDBPyConnection, table: str,
+                schema: str = "idc_v22") -> list[tuple[str, str, str]]:
+    """(dotted path, BigQuery type, mode) of every column and nested field, in order; a list is
+    its element type with mode REPEATED, as BigQuery shows it. A timestamp without time zone is
+    BigQuery's DATETIME (with one, TIMESTAMP)."""
+    out: list[tuple[str, str, str]] = []
 
+    def walk(path: str, type_name: str, mode: str, fields: tuple | None, t) -> None:
+        element = t.child if t.id == "list" else t
+        if element.id == "timestamp":
+            type_name = "DATETIME"
+        out.append((path, type_name, mode))
+        children = dict(element.children) if element.id == "struct" else {}
+        for name, sub_type, sub_mode, sub_fields in fields or ():
+            walk(f"{path}.{name}", sub_type, sub_mode, sub_fields, children[name])
+
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position", [schema, table]).fetchall()
+    for name, data_type in columns:
+        t = con.type(data_type)
+        walk(name, *bigquery_type(t), t)
+    return out

@@ -56,8 +56,10 @@ MODELS = {
     "unknown_column": f"select no_such_column from {TABLE}",
     "duckdb_only": f"select age::varchar as age_text from {TABLE}",
     "below_type_error": "select wrong from `demo-project`.`clinical`.`type_error`",
+    # output schema with nesting and modes: a REPEATED RECORD, one element of it, a scalar
+    "nested": f"select codes, codes[safe_offset(0)] as first_code, age from {TABLE}",
 }
-PARENTS = {"upstream": ["seed.demo.patients"], "downstream": ["model.demo.upstream"],
+PARENTS = {"nested": ["seed.demo.patients"], "upstream": ["seed.demo.patients"], "downstream": ["model.demo.upstream"],
            "below_type_error": ["model.demo.type_error"]}
 
 
@@ -107,6 +109,38 @@ def test_zetasql_rejects_invalid_bigquery_and_passes_valid(tmp_path):
     assert "Unrecognized name: no_such_column" in results["model.demo.unknown_column"]["error"]
     assert results["model.demo.duckdb_only"]["status"] == "error"
     assert results["model.demo.below_type_error"]["status"] == "skipped"
+
+
+def test_zetasql_reports_output_schemas_with_nesting_and_modes(tmp_path):
+    code, results, output = run_check(tmp_path, ["nested"])
+    assert code == 0, output
+    assert results["model.demo.nested"]["schema"] == [
+        ["codes", "RECORD", "REPEATED"], ["codes.CodeValue", "STRING", "NULLABLE"],
+        ["codes.numbers", "INTEGER", "REPEATED"],
+        ["first_code", "RECORD", "NULLABLE"], ["first_code.CodeValue", "STRING", "NULLABLE"],
+        ["first_code.numbers", "INTEGER", "REPEATED"],
+        ["age", "INTEGER", "NULLABLE"]]
+
+
+def test_imaging_views_have_idc_v22_schemas_on_bigquery():
+    """The imaging tables and views as ZetaSQL types them from the compiled BigQuery SQL (the
+    report `make bigquery-check` writes) match IDC v22's schemas, modes included."""
+    from imaging_published_schemas import DICOM_ALL_LEADING, PUBLISHED
+
+    report_path = ROOT / "build" / "bigquery" / "zetasql-report.json"
+    if not report_path.exists():
+        if os.environ.get("BIGQUERY_CHECK_REQUIRED") == "1":
+            pytest.fail(f"{report_path} is missing: make bigquery-check writes it")
+        pytest.skip("the ZetaSQL report is made by `make bigquery-check`")
+    report = json.loads(report_path.read_text())
+    schemas = {uid.split(".")[-1]: [tuple(c) for c in r.get("schema", [])]
+               for uid, r in report.items() if uid.startswith("model.")}
+    for view, expected in PUBLISHED.items():
+        for relation in (view, f"{view}_view"):
+            assert schemas.get(relation) == expected, relation
+    for relation in ("dicom_all", "dicom_all_view"):
+        top = [c for c in schemas[relation] if "." not in c[0]]
+        assert top[:len(DICOM_ALL_LEADING)] == DICOM_ALL_LEADING, relation
 
 
 def test_zetasql_passes_a_valid_project(tmp_path):

@@ -227,6 +227,10 @@ def test_idc_cast_column_by_header_or_position_moves_the_rule(tmp_path: Path):
 
 def test_first_column_rule_is_idc_only(tmp_path: Path):
     types, frame = _types_and_rows(tmp_path, _cast_recipe("inferred"), CAST_FILES)
+    # not cast, so typed by the values: 007 is a code (leading zeros are never dropped), so STRING
+    assert types["id"] == "STRING" and frame["id"].tolist() == ["007", "12.0", "3", "4"]
+    types, frame = _types_and_rows(tmp_path / "unpadded", _cast_recipe("inferred"),
+                                   {**CAST_FILES, "a.csv": csv_text("id,pid,n", "7,P1,1", "12.0,P2,2")})
     assert types["id"] == "INTEGER" and frame["id"].tolist() == ["7", "12", "3", "4"]
 
 
@@ -364,7 +368,8 @@ def test_override_that_a_value_does_not_fit_stops_the_run_naming_the_row(tmp_pat
     error = caught.value
     assert error.reason is Reason.COLUMN_TYPE_MISFIT
     assert (error.where.recipe, error.where.table, error.where.column) == ("demo.yaml", "demo_clinical", "code")
-    assert (error.where.batch, error.where.row) == (1, 2) and "'x1'" in error.message
+    # 007 does not fit INTEGER (it would lose its leading zeros), in batch 0; x1 in batch 1
+    assert (error.where.batch, error.where.row) == (0, 2) and "'007'" in error.message
 
 
 def test_override_of_an_unknown_column_is_a_recipe_error(tmp_path: Path):

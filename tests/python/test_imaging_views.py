@@ -17,7 +17,7 @@ import pytest
 
 from curation.dicom import fixtures as fx
 from imaging_build import CORPUS, REPO, build_imaging, connect, flat_schema, rows
-from imaging_published_schemas import PUBLISHED
+from imaging_published_schemas import DICOM_ALL_LEADING, DICOM_ALL_UIDS, PUBLISHED
 
 VIEWS = ["segmentations", "measurement_groups", "qualitative_measurements", "quantitative_measurements"]
 
@@ -92,8 +92,20 @@ def test_corpus_has_what_the_issue_lists(corpus):
 # --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("view", VIEWS)
-def test_published_columns_nesting_and_types(con, view):
-    assert flat_schema(con, view) == PUBLISHED[view]
+@pytest.mark.parametrize("relation", ["{}", "{}_view"])
+def test_idc_v22_columns_nesting_types_and_modes(con, view, relation):
+    assert flat_schema(con, relation.format(view)) == PUBLISHED[view]
+
+
+@pytest.mark.parametrize("relation", ["dicom_all", "dicom_all_view"])
+def test_dicom_all_has_idc_v22_leading_columns_then_dicom_metadata(con, relation):
+    got = flat_schema(con, relation)
+    top = [c for c in got if "." not in c[0]]
+    assert top[:len(DICOM_ALL_LEADING)] == DICOM_ALL_LEADING
+    metadata = [c for c in flat_schema(con, "stg_dicom__metadata", "idc_v22_imaging_staging")
+                if c[0].split(".")[0] not in DICOM_ALL_UIDS]
+    leading = {name for name, _, _ in DICOM_ALL_LEADING}
+    assert [c for c in got if c[0].split(".")[0] not in leading] == metadata
 
 
 @pytest.mark.parametrize("view", [*VIEWS, "dicom_all"])
@@ -132,8 +144,8 @@ def test_segmentations_known_answers(con, corpus):
                     "SegmentedPropertyTypeModifierCodeSequence":
                         [code3(s.type_modifier)] if s.type_modifier else None}
                 assert row["SegmentAlgorithmType"] == s.algorithm_type
-                assert row["SegmentAlgorithmName"] == (
-                    None if s.algorithm_type == "MANUAL" else spec.algorithm_name)
+                assert row["SegmentAlgorithmName"] == (  # REPEATED, passed through as in v22
+                    None if s.algorithm_type == "MANUAL" else [spec.algorithm_name])
                 assert row["TrackingID"] == s.tracking_id
                 assert row["TrackingUID"] == s.tracking_uid(spec.name)
                 assert row["segmented_SeriesInstanceUID"] == ct_series_uid(p.patient_id)
@@ -158,16 +170,18 @@ def test_measurement_groups_known_answers(con, corpus):
         expected.add(key)
         row = got[key]
         assert row["PatientID"] == p.patient_id
+        assert row["SeriesInstanceUID"] == fx.uid(report.name, "series")
         assert row["SeriesDescription"] == report.description
         assert row["trackingIdentifier"] == g.tracking_id
         assert row["trackingUniqueIdentifier"] == fx.uid(report.name, "group", g.tracking_id)
         assert row["finding"] == code4(g.finding)
         assert row["findingSite"] == code4(g.site)
         if g.segment is None:
-            assert (row["segmentationInstanceUID"], row["segmentationSegmentNumber"],
-                    row["sourceSegmentedSeriesUID"]) == (None, None, None)
+            assert (row["segmentationInstanceUID"], row["segmentationSeriesUID"],
+                    row["segmentationSegmentNumber"], row["sourceSegmentedSeriesUID"]) == (None,) * 4
         else:
             assert row["segmentationInstanceUID"] == fx.uid(g.segment[0], "sop")
+            assert row["segmentationSeriesUID"] == fx.uid(g.segment[0], "series")
             assert row["segmentationSegmentNumber"] == g.segment[1]
             assert row["sourceSegmentedSeriesUID"] == ct_series_uid(p.patient_id)
         content = row["contentSequence"]
@@ -184,17 +198,21 @@ def test_quantitative_measurements_known_answers(con, corpus):
     got = sorted(
         (r["SOPInstanceUID"], r["measurementGroup_number"], r["Quantity"]["CodeValue"], r["Value"],
          r["Units"]["CodeValue"], r["Units"]["CodeMeaning"],
-         (r["derivationModifier"] or {}).get("CodeValue"),
-         (r["lateralityModifier"] or {}).get("CodeValue"),
+         tuple(sorted((r["derivationModifier"] or {"absent": None}).items())),
+         tuple(sorted((r["lateralityModifier"] or {"absent": None}).items())),
          r["trackingIdentifier"], r["segmentationSegmentNumber"], r["finding"]["CodeValue"],
-         r["findingSite"]["CodeValue"], r["PatientID"], r["SeriesDescription"])
+         r["findingSite"]["CodeValue"], r["PatientID"], r["SeriesDescription"],
+         r["SeriesInstanceUID"], r["segmentationSeriesUID"])
         for r in rows(con, "select * from idc_v22.quantitative_measurements"))
     expected = sorted(
         (fx.uid(report.name, "sop"), number, m.quantity.value, Decimal(str(m.value)).quantize(Decimal("1e-9")),
-         m.units.value, m.units.meaning, m.derivation.value if m.derivation else None,
-         g.laterality.value if g.laterality else None, g.tracking_id,
+         m.units.value, m.units.meaning,
+         # a missing modifier is NULL (IDC v22: a STRUCT of NULLs)
+         tuple(sorted((code3(m.derivation) or {"absent": None}).items())),
+         tuple(sorted((code3(g.laterality) or {"absent": None}).items())), g.tracking_id,
          g.segment[1] if g.segment else None, g.finding.value, g.site.value, p.patient_id,
-         report.description)
+         report.description, fx.uid(report.name, "series"),
+         fx.uid(g.segment[0], "series") if g.segment else None)
         for p, report, number, g in report_groups(corpus) for m in g.measurements)
     assert got == expected
 
@@ -204,13 +222,15 @@ def test_qualitative_measurements_known_answers(con, corpus):
         (r["SOPInstanceUID"], r["measurementGroup_number"], tuple(r["Quantity"].values()),
          (r["Value"]["CodeValue"], r["Value"]["CodingSchemeDesignator"], r["Value"]["CodeMeaning"]),
          r["trackingIdentifier"], r["trackingUniqueIdentifier"], r["segmentationInstanceUID"],
-         r["findingSite"]["CodeValue"], r["finding"]["CodeValue"])
+         r["findingSite"]["CodeValue"], r["finding"]["CodeValue"], r["SeriesInstanceUID"],
+         r["segmentationSeriesUID"])
         for r in rows(con, "select * from idc_v22.qualitative_measurements"))
     expected = sorted(
         (fx.uid(report.name, "sop"), number, tuple(code3(name).values()),
          (value.value, value.scheme_designator, value.meaning), g.tracking_id,
          fx.uid(report.name, "group", g.tracking_id),
-         fx.uid(g.segment[0], "sop") if g.segment else None, g.site.value, g.finding.value)
+         fx.uid(g.segment[0], "sop") if g.segment else None, g.site.value, g.finding.value,
+         fx.uid(report.name, "series"), fx.uid(g.segment[0], "series") if g.segment else None)
         for p, report, number, g in report_groups(corpus) for name, value in g.qualitative)
     assert got == expected
 
@@ -225,14 +245,32 @@ def test_non_tid1500_sr_excluded(con):
 
 
 def test_dicom_all_joins_the_manifest(con):
-    got = rows(con, "select collection_id, collection_name, \"Source_DOI\", crdc_series_uuid, instance_size, "
-                    "instance_hash, \"PatientID\", \"SOPClassUID\" from idc_v22.dicom_all")
-    assert len(got) == len(list(CORPUS.rglob("*.dcm")))
-    prostatex = [r for r in got if r["collection_id"] == fx.COLLECTION_ID]
-    assert prostatex and all(r["Source_DOI"] == fx.COLLECTION_ROW["source_doi"] for r in prostatex)
-    assert all(r["crdc_series_uuid"] and r["instance_size"] > 0 and len(r["instance_hash"]) == 32
-               for r in got)
-    assert {r["collection_id"] for r in got} == {fx.COLLECTION_ID, fx.TESTDATA_COLLECTION}
+    got = {r["SOPInstanceUID"]: r for r in rows(con, "select * from idc_v22.dicom_all")}
+    files = {str(pydicom.dcmread(p, stop_before_pixels=True).SOPInstanceUID): p
+             for p in CORPUS.rglob("*.dcm")}
+    assert set(got) == set(files)
+    for sop, path in files.items():
+        r = got[sop]
+        data = path.read_bytes()
+        assert (r["instance_size"], r["instance_hash"]) == (len(data), hashlib.md5(data).hexdigest())
+        expected_collection = path.relative_to(CORPUS).parts[0]
+        assert r["collection_id"] == expected_collection
+        if expected_collection == fx.COLLECTION_ID:
+            assert r["Source_DOI"] == fx.COLLECTION_ROW["source_doi"]
+            assert r["collection_name"] == fx.COLLECTION_ROW["collection_name"]
+            assert r["license_short_name"] == fx.COLLECTION_ROW["license_short_name"]
+
+
+def test_dicom_all_leaves_auxiliary_values_without_a_source_null(con):
+    # The corpus has no auxiliary-metadata Parquet and its series are not in IDC's index:
+    # UUIDs, hashes, versions, URLs and buckets have no source, so they are NULL, not made up.
+    without_source = [name for name, _, _ in DICOM_ALL_LEADING if name not in {
+        "collection_name", "collection_id", "PatientID", "StudyInstanceUID", "SeriesInstanceUID",
+        "SOPInstanceUID", "instance_size", "instance_hash", "Source_DOI", "Source_URL",
+        "license_short_name"}]
+    counts = con.execute("select " + ", ".join(f'count("{n}")' for n in without_source)
+                         + " from idc_v22.dicom_all").fetchone()
+    assert dict(zip(without_source, counts, strict=True)) == dict.fromkeys(without_source, 0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ final as (
 
     select
         report_groups.sop_instance_uid as {{ q('SOPInstanceUID') }},
+        report_groups.series_instance_uid as {{ q('SeriesInstanceUID') }},
         report_groups.measurement_group_number as {{ q('measurementGroup_number') }},
         report_groups.tracking_unique_identifier as {{ q('trackingUniqueIdentifier') }},
         report_groups.tracking_identifier as {{ q('trackingIdentifier') }},
@@ -23,6 +24,7 @@ final as (
             as {{ q('findingSite') }},
         report_groups.source_segmented_series_uid as {{ q('sourceSegmentedSeriesUID') }},
         report_groups.segmentation_instance_uid as {{ q('segmentationInstanceUID') }},
+        report_groups.segmentation_series_uid as {{ q('segmentationSeriesUID') }},
         report_groups.segmentation_segment_number as {{ q('segmentationSegmentNumber') }},
         {{ struct_project('report_groups.measurement_group', measurement_group_content_fields()) }}
             as {{ q('contentSequence') }}

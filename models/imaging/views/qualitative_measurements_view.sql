@@ -33,8 +33,10 @@ final as (
     select
         e.patient_id as {{ q('PatientID') }},
         e.sop_instance_uid as {{ q('SOPInstanceUID') }},
+        e.series_instance_uid as {{ q('SeriesInstanceUID') }},
         e.measurement_group_number as {{ q('measurementGroup_number') }},
         e.segmentation_instance_uid as {{ q('segmentationInstanceUID') }},
+        e.segmentation_series_uid as {{ q('segmentationSeriesUID') }},
         e.segmentation_segment_number as {{ q('segmentationSegmentNumber') }},
         e.source_segmented_series_uid as {{ q('sourceSegmentedSeriesUID') }},
         e.tracking_identifier as {{ q('trackingIdentifier') }},

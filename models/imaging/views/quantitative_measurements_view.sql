@@ -42,9 +42,11 @@ final as (
     select
         m.patient_id as {{ q('PatientID') }},
         m.sop_instance_uid as {{ q('SOPInstanceUID') }},
+        m.series_instance_uid as {{ q('SeriesInstanceUID') }},
         m.series_description as {{ q('SeriesDescription') }},
         m.measurement_group_number as {{ q('measurementGroup_number') }},
         m.segmentation_instance_uid as {{ q('segmentationInstanceUID') }},
+        m.segmentation_series_uid as {{ q('segmentationSeriesUID') }},
         m.segmentation_segment_number as {{ q('segmentationSegmentNumber') }},
         m.source_segmented_series_uid as {{ q('sourceSegmentedSeriesUID') }},
         m.tracking_identifier as {{ q('trackingIdentifier') }},

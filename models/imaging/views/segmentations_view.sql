@@ -49,7 +49,7 @@ final as (
             {'SegmentedPropertyTypeModifierCodeSequence': code_fields()}
         ]) }} as {{ q('SegmentedPropertyType') }},
         s.segment_algorithm_type as {{ q('SegmentAlgorithmType') }},
-        s.segment_algorithm_name as {{ q('SegmentAlgorithmName') }},
+        s.segment_algorithm_names as {{ q('SegmentAlgorithmName') }},
         s.segment_number as {{ q('SegmentNumber') }},
         s.tracking_uid as {{ q('TrackingUID') }},
         s.tracking_id as {{ q('TrackingID') }},

@@ -12,8 +12,7 @@ per_series as (
         any_value(collection_id) as collection_id,
         any_value(source_doi) as source_doi,
         any_value(crdc_series_uuid) as crdc_series_uuid,
-        any_value(license_short_name) as license_short_name,
-        any_value(series_aws_url) as series_aws_url
+        any_value(license_short_name) as license_short_name
     from series
     group by seriesinstanceuid
 

@@ -3,6 +3,8 @@
 -- attributes picked from its content items by concept code. A group without a tracking
 -- identifier, finding, finding site or segmentation reference is kept, with NULLs there.
 -- measurement_group_number is the group's 0-based position in its parent container, as in IDC.
+-- segmentation_series_uid is the series of the referenced Segmentation instance, NULL when that
+-- instance is not in dicom_metadata (IDC v22 drops such groups).
 {%- set c = imaging_concepts() %}
 {%- set items = 'report_groups.measurement_group.contentsequence' %}
 
@@ -98,7 +100,7 @@ attributes as (
 
 ),
 
-final as (
+group_rows as (
 
     select
         attributes.patient_id,
@@ -119,6 +121,39 @@ final as (
             as segmentation_segment_number,
         attributes.measurement_group
     from attributes
+
+),
+
+segmentation_instances as (
+
+    select
+        metadata.sopinstanceuid as sop_instance_uid,
+        metadata.seriesinstanceuid as series_instance_uid
+    from metadata
+
+),
+
+final as (
+
+    select
+        group_rows.patient_id,
+        group_rows.sop_instance_uid,
+        group_rows.series_instance_uid,
+        group_rows.series_description,
+        group_rows.measurement_group_number,
+        group_rows.tracking_identifier,
+        group_rows.tracking_unique_identifier,
+        group_rows.finding_code,
+        group_rows.finding_site_code,
+        group_rows.laterality_code,
+        group_rows.source_segmented_series_uid,
+        group_rows.segmentation_instance_uid,
+        segmentation_instances.series_instance_uid as segmentation_series_uid,
+        group_rows.segmentation_segment_number,
+        group_rows.measurement_group
+    from group_rows
+    left join segmentation_instances
+        on group_rows.segmentation_instance_uid = segmentation_instances.sop_instance_uid
 
 )
 

@@ -62,7 +62,7 @@ segments as (
         unnested.segment_offset,
         unnested.segment.segmentnumber as segment_number,
         unnested.segment.segmentalgorithmtype as segment_algorithm_type,
-        {{ safe_offset('unnested.segment.segmentalgorithmname') }} as segment_algorithm_name,
+        unnested.segment.segmentalgorithmname as segment_algorithm_names,
         unnested.segment.trackinguid as tracking_uid,
         unnested.segment.trackingid as tracking_id,
         {{ safe_offset('unnested.segment.anatomicregionsequence') }} as anatomic_region,
