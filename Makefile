@@ -9,7 +9,9 @@ BIN := $(VENV)/bin
 IDC_VERSION ?= 22
 DBT_ARGS ?=
 BENCH_ARGS ?=
+BUILD_ARGS ?=
 CURATE_ARGS ?= --first-release
+DICOM_IN ?= data/dicom
 
 export DBT_PROFILES_DIR := $(CURDIR)
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
@@ -24,7 +26,7 @@ IDC_INDEX_ENV = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_INDEX_VERSION=$$($(BIN)/pytho
 DBT = $(IDC_INDEX_ENV) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
+.PHONY: install curate build publish demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,14 +36,23 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Skipped when recipes, sources, code and CURATE_ARGS are unchanged (curation/build.py);
+# BUILD_ARGS=--force (or .venv/bin/curate) always runs.
 curate: install
-	$(BIN)/curate --idc-version $(IDC_VERSION) $(CURATE_ARGS)
-	$(BIN)/python -m curation.harmonization
+	@$(BIN)/python -m curation.build --only-curate --idc-version $(IDC_VERSION) --curate-args='$(CURATE_ARGS)' $(BUILD_ARGS)
 
-build: curate
-	@mkdir -p build
-	$(BIN)/curate dicom data/dicom --out $(IDC_DICOM_PARQUET_DIR)
-	$(DBT) build --full-refresh $(DBT_VARS) $(DBT_ARGS)
+# curate, DICOM export and dbt build into a staged copy of the warehouse, published only when
+# everything passed; unchanged steps are skipped (curation/build.py; README "Building").
+build: install
+	@$(BIN)/python -m curation.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)' $(BUILD_ARGS)
+
+# The release to BigQuery (curation/publish_bigquery.py; README "Publishing to BigQuery"):
+# BIGQUERY_PROJECT, BIGQUERY_LOCATION, BIGQUERY_METHOD (+ credentials) from the environment; a dry
+# run prints each model's bytes, then asks (PUBLISH_ARGS=--yes does not); built into *__staging
+# datasets, swapped in only when everything passed.
+PUBLISH_ARGS ?=
+publish: curate
+	$(IDC_INDEX_ENV) $(BIN)/python -m curation.publish_bigquery --idc-version $(IDC_VERSION) $(PUBLISH_ARGS)
 
 demo: build
 	$(BIN)/python -m curation.demo --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
@@ -107,4 +118,4 @@ bench: install
 	$(BIN)/python scripts/bench.py --idc-version $(IDC_VERSION) $(BENCH_ARGS)
 
 clean:
-	rm -rf build target logs seeds/curated
+	rm -rf build target logs seeds/curated seeds/.curated.*

@@ -1,7 +1,14 @@
-"""The whole curation run: recipes -> tables -> seeds and metadata, written at once."""
+"""The whole curation run: recipes -> tables -> seeds and metadata, written at once.
+
+One run at a time per output folder: ``run`` holds ``.<out>.lock`` beside it (curation.run_lock)
+from start to finish; a second run stops with a ``busy`` error. Operating-system failures
+(read-only file system, disk full, out of memory) become one-line errors saying the earlier
+seeds are unchanged (curation.os_errors).
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,8 +25,10 @@ from curation.metadata import (
 )
 from curation import bigquery_limits
 from curation import quality_gate as gate
+from curation.os_errors import os_error, out_of_memory
 from curation.recipe import Recipe, load_recipes
 from curation.report import RunReport
+from curation.run_lock import run_lock
 from curation.seed_writer import (
     clinical_seeds_yaml,
     clinical_tables_model,
@@ -78,9 +87,27 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
     return files
 
 
+def lock_path(out_dir: Path) -> Path:
+    """The lock file of the runs that write ``out_dir``."""
+    out_dir = Path(os.path.abspath(out_dir))
+    return out_dir.with_name(f".{out_dir.name}.lock")
+
+
 def run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Release,
         strict: bool = False, on_table: Progress | None = None, quality_gate: bool = True) -> RunReport:
     """Curate, check and write; on any error nothing in ``out_dir`` changes."""
+    what = f"the earlier seeds in {out_dir} are"
+    try:
+        with run_lock(lock_path(out_dir), what):
+            return _run(recipe_paths, sources_root, out_dir, release, strict, on_table, quality_gate)
+    except MemoryError:
+        raise out_of_memory(what) from None
+    except OSError as exc:
+        raise os_error(exc, what) from None
+
+
+def _run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Release,
+         strict: bool, on_table: Progress | None, quality_gate: bool) -> RunReport:
     built = curate_tables(recipe_paths, sources_root, on_table, release.idc_version)
     report = RunReport(tables=[t.report for t, _ in built])
     if strict and report.warnings:

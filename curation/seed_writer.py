@@ -8,8 +8,9 @@ Layout of the output folder (``seeds/curated`` by default)::
     metadata/raw_column_metadata.csv
     metadata/_metadata__seeds.yml
 
-A run writes everything into a sibling temporary folder and renames it over the previous
-output only when all of it is written, so a failed run leaves the previous seeds untouched.
+A run writes everything into a sibling temporary folder and exchanges it with the previous
+output in one atomic step only when all of it is written (curation.folder_swap), so a failed
+or killed run leaves the previous seeds untouched.
 Rendering depends only on the inputs (no clock, no dict-order surprises), so reruns are
 byte-identical.
 """
@@ -20,7 +21,6 @@ import csv
 import hashlib
 import io
 import itertools
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -33,6 +33,7 @@ import pyarrow.csv as pa_csv
 import yaml
 
 from curation.errors import CurationError, Reason, Where
+from curation.folder_swap import clean_leftovers, leftover_prefixes, swap_in
 from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
 from curation.recipe import Recipe
 from curation.dictionaries.apply import values_meta
@@ -301,22 +302,20 @@ def metadata_seeds_yaml() -> bytes:
 
 
 def write_atomically(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write ``files`` (relative path -> bytes) as the whole content of ``out_dir``."""
+    """Write ``files`` (relative path -> bytes) as the whole content of ``out_dir``: into a
+    sibling staging folder, then swapped in by one atomic exchange (curation.folder_swap).
+    Callers hold the run lock (curation.pipeline), so leftovers of killed runs are removed
+    first."""
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    clean_leftovers(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=leftover_prefixes(out_dir)[0], dir=out_dir.parent))
     try:
         for relative, data in sorted(files.items()):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        old = None
-        if out_dir.exists():
-            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-            os.replace(out_dir, old)
-        os.replace(staging, out_dir)
-        if old is not None:
-            shutil.rmtree(old)
+        swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

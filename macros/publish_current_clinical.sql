@@ -4,13 +4,14 @@
     (same names), and no view left for a table that the newest release lacks.
     Building an older release (var idc_version below the newest) leaves it as it is.
     Called from on-run-end of build, run and seed (not compile or docs); set the var
-    `publish_current: false` to skip it.
+    `publish_current: false` to skip it. `make publish` builds with it false and calls
+    `dbt run-operation publish_current_clinical --args '{force: true}'` after its swap.
 -#}
-{% macro publish_current_clinical() %}
-    {%- if not execute or not var('publish_current', true) or flags.WHICH not in ('build', 'run', 'seed') -%}
+{% macro publish_current_clinical(force=false) %}
+    {%- if not execute or not (force or (var('publish_current', true) and flags.WHICH in ('build', 'run', 'seed'))) -%}
         {{ return('') }}
     {%- endif -%}
-    {%- for result in results if result.status in ('error', 'fail', 'runtime error') -%}
+    {%- for result in (results if results is defined else []) if result.status in ('error', 'fail', 'runtime error') -%}
         {{ log("idc_current_clinical left as it was: the run had failures", info=true) }}
         {{ return('') }}
     {%- endfor -%}

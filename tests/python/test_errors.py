@@ -91,7 +91,8 @@ class Project:
         assert f"recipe'{RECIPE_NAME}'" in printed, result.output
 
         assert snapshot(self.out) == self.before, "an earlier run's seeds were changed"
-        leftovers = sorted(p.name for p in self.out.parent.iterdir() if p.name != self.out.name)
+        lock = f".{self.out.name}.lock"  # the run lock's file stays (curation/run_lock.py)
+        leftovers = sorted(p.name for p in self.out.parent.iterdir() if p.name not in (self.out.name, lock))
         assert leftovers == [], f"temporary folders left behind: {leftovers}"
         return caught.value
 
