@@ -20,6 +20,7 @@ from curation import quality_gate as gate
 from curation.recipe import Recipe, load_recipes
 from curation.releases import RELEASE_COLUMNS, release_rows
 from curation.report import RunReport
+from curation.sql_keywords import reserved_word_warning
 from curation.seed_writer import (
     clinical_seeds_yaml,
     clinical_tables_model,
@@ -47,6 +48,10 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
         for table in item.recipe.tables:
             name = item.recipe.table_name(table)
             curated = build_table(item, table)
+            flagged = reserved_word_warning([c.name for c in curated.columns],
+                                            Where(recipe=item.name, table=name))
+            if flagged:
+                curated.report.warnings.append(flagged)
             step(STAGES[0], name)
             built.append((apply_dictionary(item, table, curated), item.recipe))
             step(STAGES[1], name)
