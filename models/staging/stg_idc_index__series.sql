@@ -16,7 +16,7 @@ final as (
     select
         series.collection_id,
         series.patientid as patient_id,
-        series.modality,
+        series.modality as modality,  -- lower case, as documented (the index spells it Modality)
         series.seriesinstanceuid as series_instance_uid
     from series
     inner join clinical_collections
