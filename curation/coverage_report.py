@@ -43,7 +43,8 @@ class ClinicalTable:
     rows: int
     columns: int
     patients: int
-    patients_with_images: int
+    patients_with_images: int  # in the table's own collection
+    imaged_elsewhere: int = 0  # of the others: with images in other collections of the index
 
 
 @dataclass
@@ -85,7 +86,7 @@ class Collection:
         return self.patients_with_both / self.clinical_patients
 
 
-LOCAL_DICOM = ("local DICOM files exported by `make build` (curate dicom data/dicom: the repository's "
+LOCAL_DICOM = ("local DICOM files that make build exports (curate dicom data/dicom: the repository's "
                "fixture corpus, not IDC's release data)")
 
 
@@ -152,9 +153,13 @@ def load_release(database: Path, idc_version: int, dicom_source: str = LOCAL_DIC
             c = get(cid)
             c.clinical_patients, c.imaged_patients, c.patients_with_both = clinical, imaged, both
 
-        for cid, name, n_rows, n_columns, n_patients, with_images in rows(f"""
+        for cid, name, n_rows, n_columns, n_patients, with_images, elsewhere in rows(f"""
             select t.collection_id, t.table_name, t.n_rows, t.n_columns, t.n_patients,
-                   count(distinct case when l.has_images then p.dicom_patient_id end)
+                   count(distinct case when l.has_images then p.dicom_patient_id end),
+                   count(distinct case when not coalesce(l.has_images, false) and exists (
+                       select 1 from {staging}.stg_idc_index__patients as i
+                       where i.patient_id = p.dicom_patient_id and i.collection_id <> p.collection_id
+                   ) then p.dicom_patient_id end)
             from {semantic}.metrics_clinical_tables as t
             left join {staging}.stg_clinical__patients as p on p.table_name = t.table_name
             left join {semantic}.patient_linkage as l
@@ -162,7 +167,7 @@ def load_release(database: Path, idc_version: int, dicom_source: str = LOCAL_DIC
             group by all
             order by t.collection_id, t.table_name
         """):
-            get(cid).tables.append(ClinicalTable(name, n_rows, n_columns, n_patients, with_images))
+            get(cid).tables.append(ClinicalTable(name, n_rows, n_columns, n_patients, with_images, elsewhere))
 
         for cid, modality, name, n_series, n_patients in rows(f"""
             select p.collection_id, p.modality, coalesce(m.modality_name, p.modality),
@@ -313,8 +318,9 @@ body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "
 header { background: #0b3d62; color: #fff; padding: 22px 32px 18px; }
 header h1 { margin: 0 0 4px; font-size: 24px; font-weight: 650; }
 header p { margin: 0; opacity: .85; }
-nav { padding: 10px 32px; background: #fff; border-bottom: 1px solid #d0d7de; position: sticky; top: 0; }
-nav a { margin-right: 18px; color: #0b5cad; text-decoration: none; font-weight: 550; }
+nav { padding: 10px 32px; background: #fff; border-bottom: 1px solid #d0d7de; position: sticky; top: 0;
+      display: flex; flex-wrap: wrap; gap: 4px 18px; }
+nav a { color: #0b5cad; text-decoration: none; font-weight: 550; }
 main { max-width: 1120px; margin: 0 auto; padding: 8px 32px 48px; }
 section { background: #fff; border: 1px solid #d0d7de; border-radius: 8px; padding: 18px 24px 20px; margin: 22px 0; }
 h2 { font-size: 20px; margin: 0 0 12px; }
@@ -418,9 +424,15 @@ def _collection(c: Collection, release: Release) -> str:
             for t in c.tables
         )
         out.append("<table><tr><th>table</th><th class=num>rows</th><th class=num>columns</th>"
-                   "<th class=num>patients</th><th class=num>of them with images</th>"
+                   f"<th class=num>patients</th><th class=num>of them with images in {_e(c.collection_id)}</th>"
                    "<th class=num>share with images</th></tr>"
                    f"{rows}</table>")
+        for t in c.tables:
+            if t.imaged_elsewhere:
+                out.append(f'<p class="src"><code>{_e(t.name)}</code>: {t.imaged_elsewhere:,} of its patients '
+                           f"without images in {_e(c.collection_id)} have images in other collections of "
+                           f"{_e(index)} (a table of several collections' patients, such as an analysis "
+                           "result); the figures above count images in this collection only.</p>")
         if len(c.tables) > 1:
             out.append(bar_chart(
                 f"{c.collection_id}: patients per clinical table",
@@ -497,8 +509,8 @@ def _local_dicom(release: Release) -> str:
 
 
 def render(release: Release) -> str:
-    nav = "".join(f'<a href="#{_anchor(c.collection_id)}">{_e(c.collection_id)}</a>'
-                  for c in release.collections)
+    shown = [c for c in release.collections if c.tables or c.image_series]
+    nav = "".join(f'<a href="#{_anchor(c.collection_id)}">{_e(c.collection_id)}</a>' for c in shown)
     title = f"IDC v{release.idc_version} clinical and imaging coverage"
     v = release.idc_version
     return (
@@ -516,7 +528,7 @@ def render(release: Release) -> str:
         f'<nav><a href="#overview">Overview</a>{nav}<a href="#local-dicom">Segmentations and measurements</a>'
         "</nav><main>"
         f"{_overview(release)}"
-        + "".join(_collection(c, release) for c in release.collections if c.tables or c.image_series)
+        + "".join(_collection(c, release) for c in shown)
         + _local_dicom(release)
         + "</main><footer>Generated by <code>make report</code> (curation/coverage_report.py) from "
         f"the semantic layer <code>idc_v{v}_semantic</code>. "
