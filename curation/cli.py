@@ -59,7 +59,8 @@ def main(
         None, help="the release's datetime (ISO), recorded for tables added or updated in it "
                    "(default: the release's entry in --releases)"),
     releases: Path = typer.Option(
-        RELEASES_FILE, help="the release config: each release's datetime (releases.yml)"),
+        None, help="the release config: each release's datetime (default: releases.yml beside "
+                   "the recipes folder)"),
     previous: Path = typer.Option(
         None, help="the previous release's table_metadata (raw_table_metadata.csv, or a JSON export)"),
     first_release: bool = typer.Option(
@@ -75,6 +76,8 @@ def main(
     if ctx.invoked_subcommand is not None:
         return
     paths = _recipe_paths(recipes)
+    if releases is None:  # beside the recipes folder, wherever curate runs from
+        releases = (recipes if recipes.is_dir() else recipes.parent).parent / RELEASES_FILE
     if not paths:
         console.print(f"[red]no recipes found in {recipes}[/red]")
         raise typer.Exit(2)

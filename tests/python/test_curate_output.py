@@ -188,3 +188,13 @@ def test_release_calendar_and_report_use_the_release_date(warehouse):
     assert [str(d) for (d,) in got] == [expected]
     assert [str(d) for (d,) in dates] == [expected]
     assert load_release(warehouse.database, IDC_VERSION).release_date == expected
+
+
+def test_default_release_config_is_beside_the_recipes(tmp_path: Path):
+    """Not the working folder's: two runs from different folders curate the same release."""
+    recipe, sources = _one_table(tmp_path)
+    (recipe.parent.parent / "releases.yml").write_text(
+        'releases:\n  22: {release_datetime: "2026-09-09 00:00:00"}\n', encoding="utf-8")
+    result = invoke_curate(recipe.parent, sources, tmp_path / "out")  # run from the repository root
+    assert result.exit_code == 0, result.output
+    assert _release_seed(tmp_path / "out")[0]["release_datetime"] == "2026-09-09 00:00:00"
