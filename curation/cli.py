@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import typer
@@ -13,11 +14,12 @@ from rich.table import Table as RichTable
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
 from curation.patient_check import curate_summary
-from curation.pipeline import run
+from curation.pipeline import STAGES, run
 from curation.recipe import load_recipes
 from curation.release_diff import diff_releases
-from curation.releases import load_previous
-from curation.report import RunReport
+from curation.releases import RELEASES_FILE, load_previous
+from curation.releases import release_datetime as release_datetime_of
+from curation.summary_view import summary
 
 app = typer.Typer(add_completion=False, help="Curate clinical source files into dbt seeds.")
 console = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
@@ -41,17 +43,9 @@ def _release(idc_version: int, when: str | None, previous: Path | None, first: b
     return Release(idc_version, when, load_previous(previous) if previous else {})
 
 
-def _summary(report: RunReport) -> RichTable:
-    table = RichTable(title="Curation summary")
-    for header in ("table", "batches", "rows read", "rows written", "rows skipped", "columns",
-                   "columns dropped", "warnings"):
-        table.add_column(header, justify="left" if header == "table" else "right", no_wrap=header == "table")
-    for t in report.tables:
-        skipped = ", ".join(f"{n} {why}" for why, n in sorted(t.rows_skipped.items())) or "0"
-        dropped = ", ".join(f"{n} {why}" for why, n in sorted(t.columns_dropped.items())) or "0"
-        table.add_row(t.table_name, str(t.batches), str(t.rows_read), str(t.rows_written), skipped,
-                      str(t.columns_written), dropped, str(len(t.warnings)))
-    return table
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console)
 
 
 @app.callback(invoke_without_command=True)
@@ -62,8 +56,11 @@ def main(
     out: Path = typer.Option(Path("seeds/curated"), help="folder the seeds are written to"),
     idc_version: int = typer.Option(22, help="the IDC release being curated"),
     release_datetime: str = typer.Option(
-        None, help="datetime recorded for tables added or updated in this release "
-                   "(default: the recipe's source_datetime)"),
+        None, help="the release's datetime (ISO), recorded for tables added or updated in it "
+                   "(default: the release's entry in --releases)"),
+    releases: Path = typer.Option(
+        None, help="the release config: each release's datetime (default: releases.yml beside "
+                   "the recipes folder)"),
     previous: Path = typer.Option(
         None, help="the previous release's table_metadata (raw_table_metadata.csv, or a JSON export)"),
     first_release: bool = typer.Option(
@@ -71,35 +68,50 @@ def main(
     strict: bool = typer.Option(False, help="fail on any warning"),
     quality_gate: bool = typer.Option(
         True, "--quality-gate/--no-quality-gate", help="check every table against its column_metadata before writing"),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="every warning in full, the unmatched patient ids with their "
+                                       "closest index ids, and the libraries' own messages"),
 ) -> None:
     """Curate every recipe and write the clinical seeds plus table_metadata and column_metadata."""
     if ctx.invoked_subcommand is not None:
         return
     paths = _recipe_paths(recipes)
+    if releases is None:  # beside the recipes folder, wherever curate runs from
+        releases = (recipes if recipes.is_dir() else recipes.parent).parent / RELEASES_FILE
     if not paths:
         console.print(f"[red]no recipes found in {recipes}[/red]")
         raise typer.Exit(2)
-    try:
-        release = _release(idc_version, release_datetime, previous, first_release)
-        total = sum(len(r.recipe.tables) for r in load_recipes(paths, sources))
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=console, transient=True) as progress:
-            task = progress.add_task("curating", total=total)
+    with warnings.catch_warnings(record=not verbose) as caught:
+        if not verbose:
+            warnings.simplefilter("always")
+        try:
+            when = release_datetime_of(idc_version, release_datetime, releases)
+            release = _release(idc_version, when, previous, first_release)
+            tables = sum(len(r.recipe.tables) for r in load_recipes(paths, sources, idc_version))
+            with _progress() as progress:
+                task = progress.add_task("curating", total=tables * (len(STAGES) + 1))
 
-            def advance(name: str) -> None:
-                progress.update(task, description=f"curating {name}")
-                progress.advance(task)
+                def step(stage: str, name: str) -> None:
+                    progress.update(task, description=f"{stage}: {name}", advance=1)
 
-            report = run(paths, sources, out, release, strict, advance, quality_gate)
-    except CurationError as exc:
-        console.print(f"[red]error:[/red] {escape(str(exc))}")
-        raise typer.Exit(1) from None
-    console.print(_summary(report))
-    for line in curate_summary(out, idc_version):
+                report = run(paths, sources, out, release, strict, step, quality_gate)
+                checked = curate_summary(out, idc_version, verbose,
+                                         on_table=lambda name: step("patient check", name))
+                progress.update(task, completed=tables * (len(STAGES) + 1),
+                                description=f"curated {len(report.tables)} tables")
+        except CurationError as exc:
+            console.print(f"[red]error:[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+    console.print(summary(report, verbose))
+    for line in checked:
         console.print(escape(line), highlight=False)
-    for warning in report.warnings:
-        console.print(f"[yellow]warning:[/yellow] {escape(str(warning))}")
-    console.print(f"seeds written to {out}")
+    if when is None:
+        console.print(f"note: no release datetime for IDC v{idc_version}: table datetimes are NULL "
+                      f"(give --release-datetime, or add release {idc_version} to {releases})", highlight=False)
+    hidden = len(caught or [])
+    if hidden:
+        console.print(f"{hidden} message(s) of the libraries hidden (--verbose shows them)", highlight=False)
+    console.print(f"seeds written to {out}", highlight=False)
 
 
 @app.command("diff")

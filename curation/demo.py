@@ -7,6 +7,10 @@ database itself (every clinical table listed in ``table_metadata``).
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shlex
+import sys
 
 import duckdb
 from rich.console import Console
@@ -35,6 +39,24 @@ def release_counts(con: duckdb.DuckDBPyConnection, version: int) -> dict[str, in
             "patients": patients}
 
 
+def _shown_path(path: str) -> str:
+    """``path`` relative to the working directory when it is inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative.startswith("..") else relative
+
+
+def query_command(database: str, sql: str, python: str = sys.executable) -> str:
+    """A shell command that runs ``sql`` on ``database`` and prints the result, with only what
+    the project installs (the duckdb Python package; no duckdb CLI needed)."""
+    one_line = " ".join(sql.split())
+    code = (f"import duckdb; duckdb.connect({json.dumps(_shown_path(database))}, read_only=True)"
+            f".sql({json.dumps(one_line)}).show(max_width=120)")
+    return f"{shlex.quote(_shown_path(python))} -c {shlex.quote(code)}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", required=True)
@@ -46,7 +68,7 @@ def main() -> None:
         result = con.sql(sql)
         columns, rows = result.columns, result.fetchall()
         counts = release_counts(con, args.idc_version)
-    console.print(f"Example query (duckdb {args.database}):\n{sql};")
+    console.print(f"Example query:\n{sql};", highlight=False)
     table = Table()
     for c in columns:
         table.add_column(c)
@@ -54,6 +76,8 @@ def main() -> None:
         table.add_row(*("NULL" if v is None else str(v) for v in row))
     console.print(table)
     console.print(f"DuckDB database: [bold]{args.database}[/bold] (schema idc_v{args.idc_version}_clinical)")
+    console.print("Run a query yourself (the duckdb Python package; no duckdb CLI needed):")
+    console.print(query_command(args.database, sql), highlight=False, soft_wrap=True, markup=False)
     console.print(f"Built {counts['collections']} collections, {counts['tables']} tables, "
                   f"{counts['rows']:,} rows, {counts['patients']:,} patients.")
 

@@ -34,6 +34,7 @@ class Reason(str, Enum):
     COLUMN_TYPE_MISFIT = "column_type_misfit"
     STRICT = "strict"
     PREVIOUS_RELEASE = "previous_release"
+    RELEASE_INVALID = "release_invalid"  # --release-datetime or releases.yml
     QUALITY_GATE = "quality_gate"
     DICTIONARY_COLUMN_MISSING = "dictionary_column_missing"
     DICTIONARY_ORPHAN_OPTION = "dictionary_orphan_option"

@@ -52,11 +52,16 @@ class Release:
 
 def table_metadata_row(table: CuratedTable, seed_file: str, seed_md5: str, release: Release,
                        source_datetime: str | None) -> dict:
-    """One table_metadata row, its version fields carried over from the previous release."""
-    when = release.datetime or source_datetime
-    versions = version_fields(release.previous.get(table.table_name), seed_md5, release.label, when)
+    """One table_metadata row, its version fields carried over from the previous release.
+
+    The datetimes of a table added or changed in this release are the release's own
+    (``release.datetime``); ``source_datetime`` (the recipe's: when its sources were published)
+    is the sources' date, ``source_info[].table_last_modified``."""
+    versions = version_fields(release.previous.get(table.table_name), seed_md5, release.label,
+                              release.datetime)
     source_info = [
-        {"srcs": list(b.chain), "md5": b.downloaded_md5, "table_last_modified": None, "table_size": None}
+        {"srcs": list(b.chain), "md5": b.downloaded_md5, "table_last_modified": source_datetime,
+         "table_size": None}
         for b in table.batches
     ]
     return {

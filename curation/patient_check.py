@@ -15,7 +15,7 @@ test the same thing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,8 +138,10 @@ def patient_tests(seeds_dir: Path) -> list[tuple[str, list[str], str]]:
     return found
 
 
-def check_seeds(seeds_dir: Path, index: SeriesIndex) -> list[TableCheck]:
-    """Check every curated clinical table under ``seeds_dir`` against ``index`` (read once)."""
+def check_seeds(seeds_dir: Path, index: SeriesIndex,
+                on_table: Callable[[str], None] | None = None) -> list[TableCheck]:
+    """Check every curated clinical table under ``seeds_dir`` against ``index`` (read once);
+    ``on_table`` hears each table's name once it is checked (progress)."""
     tests = patient_tests(seeds_dir)
     checks = []
     with _Index(index.path, (c for _, collections, _ in tests for c in collections)) as loaded:
@@ -151,6 +153,8 @@ def check_seeds(seeds_dir: Path, index: SeriesIndex) -> list[TableCheck]:
             unmatched = loaded.unmatched(collections, ids, EXPLAINED, CLOSEST)
             missing = sorted(set(collections) - loaded.indexed(collections)) if unmatched else []
             checks.append(TableCheck(table, collections, severity, len(ids), unmatched, missing))
+            if on_table:
+                on_table(table)
     return checks
 
 
@@ -170,8 +174,24 @@ def _id_line(patient: str, near: list[str]) -> str:
     return _fit(f"    {patient}")  # pragma: no cover - the loop returns
 
 
-def summary_lines(checks: list[TableCheck], index: SeriesIndex, idc_version: int | None = None) -> list[str]:
-    """What ``curate`` prints below its summary table: at most WIDTH characters a line."""
+def _short_line(check: TableCheck) -> str:
+    """One line for a table: its count and as many of its unmatched ids as fit."""
+    head = f"  {check.table_name}: {len(check.unmatched):,} of {check.n_ids:,} ids (dbt: {check.severity})"
+    shown = [patient for patient, _ in check.unmatched[:EXPLAINED]]
+    while shown:
+        more = ", ..." if len(shown) < len(check.unmatched) else ""
+        line = f"{head}, e.g. {', '.join(shown)}{more}"
+        if len(line) <= WIDTH:
+            return line
+        shown.pop()
+    return _fit(head)
+
+
+def summary_lines(checks: list[TableCheck], index: SeriesIndex, idc_version: int | None = None,
+                  verbose: bool = True) -> list[str]:
+    """What ``curate`` prints below its summary table: at most WIDTH characters a line. Verbose:
+    the first EXPLAINED unmatched ids of each table with their closest index ids; else one
+    line per table with the ids that fit."""
     lines = []
     if idc_version is not None and index.idc_release is not None and index.idc_release != idc_version:
         lines.append(_fit(f"note: curating IDC v{idc_version} but checking against the v{index.idc_release} "
@@ -181,6 +201,10 @@ def summary_lines(checks: list[TableCheck], index: SeriesIndex, idc_version: int
         lines.append(_fit(f"patient ids: all {len(checks)} tables match the {index.describe()}"))
         return lines
     lines.append(_fit(f"patient ids not in the {index.describe()}:"))
+    if not verbose:
+        lines.extend(_short_line(check) for check in failing)
+        lines.append(_fit(f"  (--verbose: the first {EXPLAINED} of each with their closest index ids)"))
+        return lines
     for check in failing:
         lines.append(_fit(f"  {check.table_name}: {len(check.unmatched)} of {check.n_ids} ids "
                           f"(dbt: {check.severity})"))
@@ -196,7 +220,8 @@ def summary_lines(checks: list[TableCheck], index: SeriesIndex, idc_version: int
     return lines
 
 
-def curate_summary(seeds_dir: Path, idc_version: int | None = None) -> list[str]:
+def curate_summary(seeds_dir: Path, idc_version: int | None = None, verbose: bool = True,
+                   on_table: Callable[[str], None] | None = None) -> list[str]:
     """The patient check of a ``curate`` run, as lines; one line when there is no index."""
     index = series_index()
     if index is None:
@@ -204,4 +229,4 @@ def curate_summary(seeds_dir: Path, idc_version: int | None = None) -> list[str]
                 "or set IDC_INDEX_PARQUET)"]
     if not index.path.is_file():
         return [f"patient ids not checked: no IDC series index at {index.path}"]  # a path is not cut
-    return summary_lines(check_seeds(seeds_dir, index), index, idc_version)
+    return summary_lines(check_seeds(seeds_dir, index, on_table), index, idc_version, verbose)

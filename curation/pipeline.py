@@ -27,8 +27,10 @@ from curation import bigquery_limits
 from curation import quality_gate as gate
 from curation.os_errors import os_error, out_of_memory
 from curation.recipe import Recipe, load_recipes
+from curation.releases import RELEASE_COLUMNS, release_rows
 from curation.report import RunReport
 from curation.run_lock import run_lock
+from curation.sql_keywords import reserved_word_warning
 from curation.seed_writer import (
     clinical_seeds_yaml,
     clinical_tables_model,
@@ -39,21 +41,31 @@ from curation.seed_writer import (
 )
 from curation.table_builder import CuratedTable, build_table
 
-Progress = Callable[[str], None]
+# The stages of a run, each done once per table; a progress callback hears (stage, table)
+# after each (``curate`` adds the patient check to its bar).
+STAGES = ("reading and typing", "dictionaries", "quality gate", "writing")
+Progress = Callable[[str, str], None]
 
 
 def curate_tables(recipe_paths: list[Path], sources_root: Path,
-                  on_table: Progress | None = None, idc_version: int = 22) -> list[tuple[CuratedTable, Recipe]]:
+                  on_step: Progress | None = None, idc_version: int = 22) -> list[tuple[CuratedTable, Recipe]]:
     """Build every table of every recipe (validated first) for release ``idc_version``; nothing
     is written."""
     loaded = load_recipes(recipe_paths, sources_root, idc_version)
     built, recipe_files = [], []
+    step = on_step or (lambda stage, name: None)
     for item in loaded:
         for table in item.recipe.tables:
-            if on_table:
-                on_table(item.recipe.table_name(table))
-            built.append((apply_dictionary(item, table, build_table(item, table)), item.recipe))
+            name = item.recipe.table_name(table)
+            curated = build_table(item, table)
+            flagged = reserved_word_warning([c.name for c in curated.columns],
+                                            Where(recipe=item.name, table=name))
+            if flagged:
+                curated.report.warnings.append(flagged)
+            step(STAGES[0], name)
+            built.append((apply_dictionary(item, table, curated), item.recipe))
             recipe_files.append(item.name)
+            step(STAGES[1], name)
     names = [t.table_name for t, _ in built]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -64,7 +76,7 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
 
 
 def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
-                   column_rows: dict[str, list[dict]]) -> dict[str, bytes]:
+                   column_rows: dict[str, list[dict]], on_step: Progress | None = None) -> dict[str, bytes]:
     """Every output file's bytes, by path relative to the output folder."""
     files: dict[str, bytes] = {}
     table_rows, all_column_rows, labels = [], [], {}
@@ -77,12 +89,16 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
         rows = column_rows[table.table_name]
         all_column_rows.extend(rows)
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
+        if on_step:
+            on_step(STAGES[3], table.table_name)
     files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
     files["models/stg_clinical__tables.sql"] = clinical_tables_model(built)
     files["metadata/raw_table_metadata.csv"] = render_seed(
         pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS), "raw_table_metadata")
     files["metadata/raw_column_metadata.csv"] = render_seed(
         pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS), "raw_column_metadata")
+    files["metadata/raw_release.csv"] = render_seed(
+        pd.DataFrame(release_rows(release.idc_version, release.datetime), columns=RELEASE_COLUMNS), "raw_release")
     files["metadata/_metadata__seeds.yml"] = metadata_seeds_yaml()
     return files
 
@@ -94,12 +110,13 @@ def lock_path(out_dir: Path) -> Path:
 
 
 def run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Release,
-        strict: bool = False, on_table: Progress | None = None, quality_gate: bool = True) -> RunReport:
-    """Curate, check and write; on any error nothing in ``out_dir`` changes."""
+        strict: bool = False, on_step: Progress | None = None, quality_gate: bool = True) -> RunReport:
+    """Curate, check and write; on any error nothing in ``out_dir`` changes. ``on_step`` hears
+    (stage, table) after each of ``STAGES`` for each table."""
     what = f"the earlier seeds in {out_dir} are"
     try:
         with run_lock(lock_path(out_dir), what):
-            return _run(recipe_paths, sources_root, out_dir, release, strict, on_table, quality_gate)
+            return _run(recipe_paths, sources_root, out_dir, release, strict, on_step, quality_gate)
     except MemoryError:
         raise out_of_memory(what) from None
     except OSError as exc:
@@ -107,8 +124,9 @@ def run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Re
 
 
 def _run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: Release,
-         strict: bool, on_table: Progress | None, quality_gate: bool) -> RunReport:
-    built = curate_tables(recipe_paths, sources_root, on_table, release.idc_version)
+         strict: bool, on_step: Progress | None, quality_gate: bool) -> RunReport:
+    step = on_step or (lambda stage, name: None)
+    built = curate_tables(recipe_paths, sources_root, step, release.idc_version)
     report = RunReport(tables=[t.report for t, _ in built])
     if strict and report.warnings:
         first = report.warnings[0]
@@ -120,6 +138,10 @@ def _run(recipe_paths: list[Path], sources_root: Path, out_dir: Path, release: R
         raise CurationError(Reason.UNREADABLE, f"row/column accounts do not balance: {unbalanced}", Where())
     column_rows = {t.table_name: column_metadata_rows(t) for t, _ in built}
     if quality_gate:
-        gate.check({t.table_name: t.frame for t, _ in built}, column_rows)
-    write_atomically(render_outputs(built, release, column_rows), out_dir)
+        gate.check({t.table_name: t.frame for t, _ in built}, column_rows,
+                   on_table=lambda name: step(STAGES[2], name))
+    else:
+        for t, _ in built:
+            step(STAGES[2], t.table_name)
+    write_atomically(render_outputs(built, release, column_rows, step), out_dir)
     return report

@@ -20,6 +20,7 @@ each failed check, table and column.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -118,17 +119,22 @@ def _check_table(table_name: str, frame: pd.DataFrame, columns: list[dict]) -> l
     return failures
 
 
-def validate(frames: dict[str, pd.DataFrame], column_rows: dict[str, list[dict]]) -> list[Failure]:
+def validate(frames: dict[str, pd.DataFrame], column_rows: dict[str, list[dict]],
+             on_table: Callable[[str], None] | None = None) -> list[Failure]:
     """Check each table's frame against the checks made from its column_metadata rows."""
     failures: list[Failure] = []
     for table_name, frame in frames.items():
         failures += _check_table(table_name, frame, column_rows[table_name])
+        if on_table:
+            on_table(table_name)
     return failures
 
 
-def check(frames: dict[str, pd.DataFrame], column_rows: dict[str, list[dict]]) -> None:
-    """Raise a CurationError listing every failed expectation; return quietly when all pass."""
-    failures = validate(frames, column_rows)
+def check(frames: dict[str, pd.DataFrame], column_rows: dict[str, list[dict]],
+          on_table: Callable[[str], None] | None = None) -> None:
+    """Raise a CurationError listing every failed expectation; return quietly when all pass.
+    ``on_table`` hears each table's name once it is checked (progress)."""
+    failures = validate(frames, column_rows, on_table)
     if failures:
         listing = "\n  ".join(str(f) for f in failures)
         raise CurationError(

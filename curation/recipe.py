@@ -173,7 +173,8 @@ class Recipe(_Strict):
     )
     type_mode: TypeMode = Field("idc", description="'idc' reproduces IDC's published types")
     source_datetime: str | None = Field(
-        None, description="when the sources were published; used for table_metadata datetimes"
+        None, description="when the sources were published; recorded as source_info.table_last_modified "
+        "(the release's own date is --release-datetime or releases.yml)"
     )
     patients_without_images: Literal["error", "warn"] = Field(
         "error", description="severity of the dbt test that every dicom_patient_id has images in IDC"

@@ -9,15 +9,29 @@ A table of the previous release that is no longer curated is simply absent (see 
 The previous release's table_metadata is read from the curator's own seed
 (``raw_table_metadata.csv``) or from a newline-delimited JSON export of a published
 table_metadata (BigQuery's export format), chosen by the file suffix.
+
+The release's date is a property of the release, not of any table: ``curate
+--release-datetime``, else the release config (``releases.yml``: one entry per release
+number). It is recorded for the tables added or changed in the release and in the
+``raw_release`` seed that ``release_calendar`` (MetricFlow's metric_time) and the coverage
+report read. A recipe's ``source_datetime`` is the date of that table's sources
+(``source_info.table_last_modified``), never the release's.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+from datetime import datetime
 from pathlib import Path
 
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 from curation.errors import CurationError, Reason, Where
+
+RELEASES_FILE = Path("releases.yml")
+RELEASE_COLUMNS = ["idc_version", "release_datetime"]
 
 VERSION_FIELDS = (
     "idc_version_table_added", "table_added_datetime", "post_process_src_added_md5",
@@ -75,3 +89,63 @@ def version_fields(previous: dict | None, md5: str, version: str, when: str | No
         "idc_version_table_updated": version, "table_updated_datetime": when,
         "post_process_src_updated_md5": md5,
     }
+
+
+def _iso_datetime(text: str) -> str:
+    """``text`` when it is an ISO date or date-time (kept as written); else a ValueError."""
+    datetime.fromisoformat(text)
+    return text
+
+
+class ReleaseEntry(BaseModel):
+    """One release of the release config."""
+
+    model_config = ConfigDict(extra="forbid")
+    release_datetime: str = Field(description="the release's date, ISO (YYYY-MM-DD[ HH:MM:SS])")
+
+    @field_validator("release_datetime")
+    @classmethod
+    def _check(cls, value: str) -> str:
+        return _iso_datetime(value)
+
+
+class ReleaseConfig(BaseModel):
+    """``releases.yml``: the releases this project builds, by IDC release number."""
+
+    model_config = ConfigDict(extra="forbid")
+    releases: dict[int, ReleaseEntry]
+
+
+def load_release_config(path: Path) -> ReleaseConfig | None:
+    """The release config at ``path``; None when there is no such file; an error when invalid."""
+    if not path.is_file():
+        return None
+    where = Where(file=str(path))
+    try:
+        return ReleaseConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CurationError(Reason.RELEASE_INVALID, f"cannot read the release config: {exc}", where) from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        located = ".".join(str(part) for part in first["loc"])
+        raise CurationError(Reason.RELEASE_INVALID, f"release config: {located}: {first['msg']}; "
+                            "expected `releases: {N: {release_datetime: YYYY-MM-DD HH:MM:SS}}`", where) from exc
+
+
+def release_datetime(idc_version: int, given: str | None, config_path: Path) -> str | None:
+    """The datetime of release ``idc_version``: ``given`` (``--release-datetime``), else the
+    release config's entry; None when neither has one."""
+    if given is not None:
+        try:
+            return _iso_datetime(given)
+        except ValueError:
+            raise CurationError(Reason.RELEASE_INVALID, f"--release-datetime {given!r} is not an ISO "
+                                "date or date-time (e.g. 2026-12-01 00:00:00)", Where()) from None
+    config = load_release_config(config_path)
+    entry = config.releases.get(idc_version) if config else None
+    return entry.release_datetime if entry else None
+
+
+def release_rows(idc_version: int, when: str | None) -> list[dict]:
+    """The one row of the ``raw_release`` seed."""
+    return [{"idc_version": idc_version, "release_datetime": when}]

@@ -6,6 +6,7 @@ Layout of the output folder (``seeds/curated`` by default)::
     clinical/_clinical__seeds.yml    column types and docs of every clinical seed
     metadata/raw_table_metadata.csv  nested fields as JSON text
     metadata/raw_column_metadata.csv
+    metadata/raw_release.csv         the release's number and date
     metadata/_metadata__seeds.yml
 
 A run writes everything into a sibling temporary folder and exchanges it with the previous
@@ -296,6 +297,12 @@ def metadata_seeds_yaml() -> bytes:
             "config": {"column_types": {c: ("bool" if c == "case_col" else "string")
                                         for c in COLUMN_METADATA_COLUMNS}},
             "columns": _documented("cm", COLUMN_METADATA_COLUMNS),
+        },
+        {
+            "name": "raw_release",
+            "description": "the release being curated: its number and date (`curate --release-datetime` or releases.yml)",
+            "config": {"column_types": {"idc_version": "int64", "release_datetime": "string"}},
+            "columns": _documented("rl", ["idc_version", "release_datetime"]),
         },
     ]
     return _dump_yaml({"version": 2, "seeds": seeds})

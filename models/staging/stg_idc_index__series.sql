@@ -16,7 +16,8 @@ final as (
     select
         series.collection_id,
         series.patientid as patient_id,
-        series.modality,
+        -- the index spells it Modality: named in lower case, as documented
+        series.modality as modality,  -- noqa: AL09
         series.seriesinstanceuid as series_instance_uid
     from series
     inner join clinical_collections

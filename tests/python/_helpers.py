@@ -29,7 +29,13 @@ def recipe_files(recipes: Path) -> list[Path]:
 
 
 def curate_in_process(recipes: Path, sources: Path, out: Path, **release):
-    """Run the pipeline (as the CLI does) and return its RunReport."""
+    """Run the pipeline (as the CLI does: the release's date from the releases.yml beside the
+    recipes folder, unless given) and return its RunReport."""
+    from curation.releases import RELEASES_FILE, release_datetime
+
+    if "datetime" not in release:
+        folder = recipes if recipes.is_dir() else recipes.parent
+        release["datetime"] = release_datetime(IDC_VERSION, None, folder.parent / RELEASES_FILE)
     return run(recipe_files(recipes), sources, out, Release(IDC_VERSION, **release))
 
 

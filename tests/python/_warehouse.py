@@ -97,6 +97,7 @@ def built_warehouse(tmp_path_factory) -> Warehouse:
     warehouse.root.mkdir(parents=True, exist_ok=True)
     recipes, sources = warehouse.root / "recipes", warehouse.root / "sources"
     shutil.copytree(REPO / "recipes", recipes)
+    shutil.copy(REPO / "releases.yml", warehouse.root / "releases.yml")  # beside the recipes, as in a clone
     shutil.copytree(REPO / "data" / "sources", sources)
     index = Path(warehouse.env()["IDC_INDEX_PARQUET"])
     collection, _ = add_collection(recipes, sources, index)

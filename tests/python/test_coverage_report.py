@@ -109,7 +109,27 @@ def test_report_matches_the_warehouse(report: tuple[Path, Path]) -> None:
     assert [(s, n) for s, _, n in prostatex.structures] == structures
     assert prostatex.n_measurements == measurements > 0
     assert prostatex.segments > 0 and prostatex.image_series > 0
-    assert "Most frequent segmented structures" in page
+    assert "prostatex: most frequent segmented structures" in page
+
+
+def test_report_keeps_its_sources_apart() -> None:
+    """Every tile names its source; segments and measurements (the DICOM files built into
+    idc_v<N>) are in their own section, never beside the series index's figures."""
+    release = Release(22, "2026-01-01", [Collection(
+        "c1", clinical_patients=3, imaged_patients=2, patients_with_both=2,
+        tables=[ClinicalTable("c1_t", 4, 5, 3, 2)], series_by_modality=[("MR", "Magnetic Resonance", 7, 2)],
+        structures=[("Prostate", "Tissue", 3)], segments=3, segmentations=1, segmented_patients=1)],
+        index_label="IDC v22 series index (idc-index-data 22.1.5)", dicom_source="local files X")
+    page = render(release)
+    collection = page[page.index('<section id="c-c1">'):page.index('<section id="local-dicom">')]
+    tiles = re.findall(r'<div class="tile">(.*?)</div></div>', collection)
+    assert len(tiles) == 6 and all('<div class="s">' in tile for tile in tiles)
+    assert all("series index" in t for t in tiles if "images" in t or "series" in t)
+    assert "segment" not in collection.lower() and "measurement" not in collection.lower()
+    local = page[page.index('<section id="local-dicom">'):]
+    assert "Source: local files X" in local and "3 segments in 1 segmentations of 1 patients" in local
+    header = page[page.index("<header>"):page.index("</header>")]
+    assert "IDC v22 series index (idc-index-data 22.1.5)" in header and "local files X" in header
 
 
 def test_report_renders_in_chromium(report: tuple[Path, Path], tmp_path: Path) -> None:

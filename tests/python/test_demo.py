@@ -24,3 +24,20 @@ def test_an_empty_release_counts_zero() -> None:
     con.execute("create schema idc_v22_clinical")
     con.execute("create table idc_v22_clinical.table_metadata (table_name varchar, collection_id varchar)")
     assert release_counts(con, 22)["tables"] == 0
+
+
+def test_the_printed_command_runs(tmp_path) -> None:
+    """The command the demo prints works as printed (no duckdb CLI: the Python package)."""
+    import subprocess
+
+    from curation.demo import query_command
+
+    database = tmp_path / "it's a db.duckdb"  # a path that needs quoting
+    with duckdb.connect(str(database)) as con:
+        con.execute("create schema s")
+        con.execute("create table s.t as select * from (values ('a', 1), ('b', 2)) v(name, n)")
+    command = query_command(str(database), "select name, n\nfrom s.t\norder by n desc")
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)  # same cwd
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if "│ a" in line or "│ b" in line][0].startswith("│ b")

@@ -70,15 +70,20 @@ def _table_metadata(files: dict[str, bytes]) -> list[dict]:
     return list(csv.DictReader(io.StringIO(files["metadata/raw_table_metadata.csv"].decode("utf-8"))))
 
 
-def test_datetime_fields_empty_without_an_explicit_option(two_runs):
+def test_datetime_fields_are_the_release_configs(two_runs):
+    """Without --release-datetime: the release's entry in releases.yml, never the clock."""
+    from curation.releases import RELEASES_FILE, release_datetime
+
     first, _, _ = two_runs
+    expected = release_datetime(22, None, REPO / RELEASES_FILE) or ""
     for row in _table_metadata(first):
-        assert row["table_added_datetime"] == "", row["table_name"]
-        assert row["table_updated_datetime"] == "", row["table_name"]
+        assert row["table_added_datetime"] == expected, row["table_name"]
+        assert row["table_updated_datetime"] == expected, row["table_name"]
 
 
 def test_datetime_fields_take_the_explicit_option(tmp_path: Path, two_runs):
-    """The control for the test above: a given datetime lands in table_metadata, and only there."""
+    """The control for the test above: a given datetime lands in table_metadata and the release
+    seed, and only there."""
     first, _, _ = two_runs
     given = "2019-05-06T07:08:09"
     curate_in_process(REPO / "recipes", REPO / "data" / "sources", tmp_path / "out", datetime=given)
@@ -86,10 +91,10 @@ def test_datetime_fields_take_the_explicit_option(tmp_path: Path, two_runs):
     rows = _table_metadata(third)
     assert rows and all(r["table_added_datetime"] == given == r["table_updated_datetime"] for r in rows)
     changed = sorted(name for name in third if third[name] != first.get(name))
-    assert changed == ["metadata/raw_table_metadata.csv"]
+    assert changed == ["metadata/raw_release.csv", "metadata/raw_table_metadata.csv"]
 
 
-def test_datetime_fields_from_the_recipe_unless_the_option_is_given(tmp_path: Path):
+def test_datetime_fields_from_the_option_never_the_recipe(tmp_path: Path):
     (tmp_path / "sources" / "demo").mkdir(parents=True)
     (tmp_path / "sources" / "demo" / "a.csv").write_bytes(csv_text("pid,v", "P1,1"))
     write_recipe(tmp_path / "recipes", "demo.yaml", """
@@ -103,5 +108,7 @@ def test_datetime_fields_from_the_recipe_unless_the_option_is_given(tmp_path: Pa
                       datetime="2020-01-01T00:00:00")
     from_recipe = _table_metadata(snapshot(tmp_path / "from_recipe"))[0]
     from_option = _table_metadata(snapshot(tmp_path / "from_option"))[0]
-    assert from_recipe["table_added_datetime"] == from_recipe["table_updated_datetime"] == "2018-03-04 05:06:07"
+    # the recipe's source_datetime is its sources' date, never the release's
+    assert from_recipe["table_added_datetime"] == from_recipe["table_updated_datetime"] == ""
+    assert '"table_last_modified":"2018-03-04 05:06:07"' in from_recipe["source_info"]
     assert from_option["table_added_datetime"] == from_option["table_updated_datetime"] == "2020-01-01T00:00:00"

@@ -14,18 +14,24 @@ import yaml
 
 from engine_fixtures import csv_bytes, invoke_curate, lay_out
 
-RESERVED = ["select", "order", "values", "group", "from", "table"]
+RESERVED = ["select", "order", "values", "group", "from", "table", "case"]
 
 
 def test_reserved_word_columns_load_through_dbt_on_duckdb(tmp_path: Path):
     data = csv_bytes("pid," + ",".join(w.upper() if i % 2 else w for i, w in enumerate(RESERVED)),
-                     "P1,1,a,2.5,TRUE,x,2020-01-02", "P2,2,b,3.5,FALSE,y,2021-02-03")
+                     "P1,1,a,2.5,TRUE,x,2020-01-02,c1", "P2,2,b,3.5,FALSE,y,2021-02-03,c2")
     text = ("collection_id: demo\ntype_mode: inferred\ntables:\n  - batches:\n"
             "      - {files: [a.csv], patient_column: pid}\n")
     recipe_path, sources = lay_out(tmp_path, text, {"a.csv": data})
     out = tmp_path / "out"
     result = invoke_curate(recipe_path.parent, sources, out)
     assert result.exit_code == 0, result.output
+    assert "1 reserved_word" in result.output  # one warning for the table, naming each column
+    verbose = invoke_curate(recipe_path.parent, sources, tmp_path / "verbose", "--verbose")
+    said = " ".join(verbose.output.split())
+    assert ("6 column name(s) are SQL reserved words: select (DuckDB and BigQuery), order (DuckDB and "
+            "BigQuery), group (DuckDB and BigQuery), from (DuckDB and BigQuery), table (DuckDB), case (DuckDB "
+            "and BigQuery)") in said  # 'values' is reserved in neither
     header = (out / "clinical" / "demo_clinical.csv").read_text().splitlines()[0]
     assert header == "dicom_patient_id,source_batch,pid," + ",".join(RESERVED)
 
@@ -64,7 +70,7 @@ def test_reserved_word_columns_load_through_dbt_on_duckdb(tmp_path: Path):
     with duckdb.connect(str(database), read_only=True) as con:
         columns = con.sql("select column_name, data_type from information_schema.columns "
                           "where table_name = 'demo_clinical' order by ordinal_position").fetchall()
-        rows = con.sql('select "select", "order", "values", "group", "from", "table" from demo_clinical '
+        rows = con.sql('select "select", "order", "values", "group", "from", "table", "case" from demo_clinical '
                        'order by "select"').fetchall()
     assert [c for c, _ in columns][3:] == RESERVED
     assert dict(columns)["values"] == "DOUBLE" and dict(columns)["group"] == "BOOLEAN"

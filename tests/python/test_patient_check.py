@@ -110,20 +110,20 @@ def test_seeds_yaml_names_the_collections(tmp_path: Path):
 A_IDS = ["PKG-001", "PKG-1", "pkg-010"] + [f"Z{n:02d}" for n in range(11)]
 
 
-def run_curate(tmp_path: Path, monkeypatch, index: Path | None, version: str = "22.1.5"):
+def run_curate(tmp_path: Path, monkeypatch, index: Path | None, version: str = "22.1.5", *extra: str):
     recipe, sources = demo(tmp_path, A_IDS, ["B-1", "B-9"])
     if index is None:
         monkeypatch.setenv("IDC_INDEX_PARQUET", str(tmp_path / "missing.parquet"))
     else:
         monkeypatch.setenv("IDC_INDEX_PARQUET", str(index))
     monkeypatch.setenv("IDC_INDEX_VERSION", version)
-    result = invoke_curate(recipe, sources, tmp_path / "out")
+    result = invoke_curate(recipe, sources, tmp_path / "out", *extra)
     assert result.exit_code == 0, result.output
     return result.output.splitlines()
 
 
 def test_curate_summary_lists_ids_and_closest(tmp_path: Path, monkeypatch, index: Path):
-    lines = run_curate(tmp_path, monkeypatch, index)
+    lines = run_curate(tmp_path, monkeypatch, index, "22.1.5", "--verbose")
     start = lines.index("patient ids not in the IDC v22 series index (idc-index-data 22.1.5):")
     assert lines[start + 1:] == [
         "  demo_a_clinical: 13 of 14 ids (dbt: warn)",
@@ -135,6 +135,19 @@ def test_curate_summary_lists_ids_and_closest(tmp_path: Path, monkeypatch, index
         "    B-9  closest: B-1, B-2",
         "seeds written to " + str(tmp_path / "out"),
     ]
+
+
+def test_curate_summary_is_one_line_per_table_by_default(tmp_path: Path, monkeypatch, index: Path):
+    """Without --verbose: one line per table, its count and the ids that fit in 80 columns."""
+    lines = run_curate(tmp_path, monkeypatch, index)
+    start = lines.index("patient ids not in the IDC v22 series index (idc-index-data 22.1.5):")
+    assert lines[start + 1:] == [
+        "  demo_a_clinical: 13 of 14 ids (dbt: warn), e.g. PKG-1, Z00, Z01, Z02, Z03, ...",
+        "  demo_results: 1 of 2 ids (dbt: warn), e.g. B-9",
+        "  (--verbose: the first 10 of each with their closest index ids)",
+        "seeds written to " + str(tmp_path / "out"),
+    ]
+    assert all(len(line) <= 80 for line in lines[start:-1])  # the last names a path
 
 
 def test_curate_summary_all_matched_says_the_index_version(tmp_path: Path, monkeypatch):
