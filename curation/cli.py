@@ -44,8 +44,9 @@ def _release(idc_version: int, when: str | None, previous: Path | None, first: b
 
 
 def _progress() -> Progress:
+    # Drawn only on a terminal: in a log or a pipe a bar is noise before the summary.
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+                    TimeElapsedColumn(), console=console, disable=not console.is_terminal)
 
 
 @app.callback(invoke_without_command=True)
