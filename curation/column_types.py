@@ -12,7 +12,7 @@ IDC types a table along one of two code paths (the table's ``idc_path``):
 
 ``conventional`` (pandas reading every cell as text-or-number, blanks kept as ``""``):
   * a batch's column is profiled over the rows pandas saw, the whole sheet after its first
-    row (``curation.batch_reader.pandas_rows``): rows IDC removes afterwards (lower header
+    row (``curation.layout.pandas_rows``): rows IDC removes afterwards (lower header
     rows, ``skipRows``, rows past ``maxRow``) still vote, trailing empty rows do not;
   * in each batch a column is read as text when any cell is blank or not a number/boolean
     (so ``NA`` or one empty cell makes the column STRING);

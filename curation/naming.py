@@ -41,16 +41,6 @@ def join_header_cells(cells: list[str], idc_version: int = DEFAULT_RELEASE) -> s
     return joined.strip() if idc_version >= STRIP_SINCE else joined
 
 
-def carry_right(row: list[str]) -> list[str]:
-    """Fill blank cells of an upper header row from the left, as merged cells read."""
-    out, last = [], ""
-    for cell in row:
-        if cell.strip():
-            last = cell
-        out.append(last)
-    return out
-
-
 def unique_names(names: list[str], taken: set[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """Make names unique against ``taken`` and each other; report (original, renamed) pairs."""
     used = set(taken)

@@ -1,45 +1,15 @@
-"""Layout options: where a sheet's header and data are, and which rows and columns to keep.
+"""The recipe keys of a batch's layout (validated on load): header, cuts, skips, pivot, filter.
 
-``LayoutOptions`` is the part of a recipe batch that describes the shape of the sheet; the
-functions below apply it to a grid of cell texts held column by column (``Grid``), so that
-every step is a whole-column operation and no Python loop runs per cell.
-
-Order of the steps, which is also the order a reader of the recipe should think in:
-
-1. ``pivot``: rows and columns trade places first; every option below then counts rows and
-   columns of the transposed sheet (row n is the sheet's column n).
-2. ``header_rows``: the header; every row above it is ignored (not data).
-3. the data region starts after the header and ``skip_rows_after_header`` rows; it ends at
-   ``last_data_row``, or before the first fully blank row (``stop_at_blank_row``), or before
-   the first row whose first non-blank cell matches ``stop_at`` (trailing notes).
-4. ``skip_rows`` drops given rows, blank rows are dropped, ``row_filter`` keeps the rows whose
-   column equals a value, rows whose patient cell is blank are dropped with a warning.
-5. ``skip_columns`` drops given columns; a column with neither header nor values is dropped.
-
-Every data-region row is accounted for as written or skipped with one of the reasons in
-``SkipReason``.
+``LayoutOptions`` is the part of a recipe batch that describes the shape of the sheet
+(``curation.recipe.Batch`` extends it); ``curation.layout`` applies it, in the order its
+docstring lists.
 """
 
 from __future__ import annotations
 
-from enum import Enum
-
-import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from curation import recipe_regex
-
-
-class SkipReason(str, Enum):
-    """Why a row after the header was not written (keys of TableReport.rows_skipped)."""
-
-    AFTER_HEADER = "skip_rows_after_header"
-    AFTER_LAST_ROW = "after last_data_row"
-    TRAILING_NOTES = "trailing notes"
-    DECLARED = "skip_rows"
-    BLANK = "blank row"
-    FILTERED = "row_filter"
-    BLANK_PATIENT = "blank patient id"
 
 
 class RowFilter(BaseModel):
@@ -114,58 +84,3 @@ class LayoutOptions(BaseModel):
     def first_data_row(self) -> int:
         """1-based row number of the first data row."""
         return self.header_rows[-1] + self.skip_rows_after_header + 1
-
-
-def data_end(options: LayoutOptions, data: list, blank_rows: np.ndarray) -> tuple[int, SkipReason | None]:
-    """Number of data-region rows before the cut, and the reason the rows after it are cut.
-
-    ``data`` holds the columns of the data region (the rows after the header and the rows
-    skipped after it, as Arrow arrays); ``blank_rows`` is their fully-blank row mask.
-    Row numbers in the recipe are sheet rows: ``last_data_row`` counts from the sheet's top.
-    """
-    region = len(blank_rows)
-    end, reason = region, None
-    offset = options.first_data_row - 1  # sheet rows before the region
-    if options.last_data_row is not None and options.last_data_row - offset < end:
-        end, reason = max(options.last_data_row - offset, 0), SkipReason.AFTER_LAST_ROW
-    if options.stop_at_blank_row:
-        hits = np.flatnonzero(blank_rows[:end])
-        if hits.size:
-            end, reason = int(hits[0]), SkipReason.TRAILING_NOTES
-    if options.stop_at is not None and end:
-        texts = [c.slice(0, end).to_pylist() for c in data]
-        for index in range(end):
-            if blank_rows[index]:
-                continue
-            first = next(t[index] for t in texts if t[index] and not t[index].isspace())
-            try:
-                hit = recipe_regex.match(options.stop_at, first.strip())
-            except recipe_regex.RegexTimeout as exc:
-                exc.row = offset + index + 1  # the sheet row it ran on
-                raise
-            if hit:
-                end, reason = index, SkipReason.TRAILING_NOTES
-                break
-    return end, reason
-
-
-def fill_merged(header: list[list[str]], merged: list[tuple[tuple[int, int], tuple[int, int]]],
-                header_rows: list[int], pivot: bool) -> None:
-    """Repeat a merged header cell's text across the columns it spans (in place).
-
-    ``header[c]`` is the list of header cells of column c (one per header row);
-    ``merged`` holds 0-based inclusive ((row, col), (row, col)) ranges of the sheet. A merge
-    spanning several header rows keeps its text in its top row only, so that joining the
-    rows does not repeat it.
-    """
-    row_index = {r - 1: i for i, r in enumerate(header_rows)}
-    for (r0, c0), (r1, c1) in merged:
-        if pivot:
-            (r0, c0), (r1, c1) = (c0, r0), (c1, r1)
-        if r0 not in row_index or c0 >= len(header):
-            continue
-        level = row_index[r0]
-        text = header[c0][level]
-        for c in range(c0 + 1, min(c1, len(header) - 1) + 1):
-            if not header[c][level].strip():
-                header[c][level] = text
