@@ -63,10 +63,6 @@ class BatchData:
     def data_file(self) -> str:
         return self.chain[-1]
 
-    @property
-    def rows_written(self) -> int:
-        return len(self.patient_ids)
-
 
 def _apply_patient_rule(steps, raw_ids: pd.Series, tcia_name: str | None, row_numbers: np.ndarray,
                         where: Where) -> pd.Series:

@@ -24,7 +24,7 @@ in ``SkipReason``, every source column as kept or dropped with a reason. ``apply
 """
 
 from curation.layout.apply import Layout, apply_layout
-from curation.layout.options import LayoutOptions, RowFilter
+from curation.layout.options import LayoutOptions
 from curation.layout.rows import SkipReason, pandas_rows
 
-__all__ = ["Layout", "LayoutOptions", "RowFilter", "SkipReason", "apply_layout", "pandas_rows"]
+__all__ = ["Layout", "LayoutOptions", "SkipReason", "apply_layout", "pandas_rows"]

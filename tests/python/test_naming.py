@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from _helpers import csv_text, curate_in_process, write_recipe
 from curation.naming import (
     RESERVED_NAMES,
-    carry_right,
     join_header_cells,
     normalize_header,
     unique_names,
@@ -76,10 +75,6 @@ def test_multi_row_headers_are_joined_with_underscore(cells, joined, name):
 def test_the_naming_rule_is_a_function_of_the_release(cells, release, name):
     """Since v20 IDC strips the joined header before replacing blanks; v18 and v19 did not."""
     assert normalize_header(join_header_cells(cells, release)) == name
-
-
-def test_carry_right_fills_merged_upper_cells():
-    assert carry_right(["", "Lesion", "", "", "Labs", ""]) == ["", "Lesion", "Lesion", "Lesion", "Labs", "Labs"]
 
 
 def test_unique_names_numbers_duplicates_in_order():
