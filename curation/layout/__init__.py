@@ -12,10 +12,10 @@ whole-column operation, in this order (the order a reader of the recipe should t
 4. the cut: the data end at ``last_data_row``, before the first fully blank row
    (``stop_at_blank_row``), or before the first row whose first non-blank cell matches
    ``stop_at`` (trailing notes), whichever comes first.                          (rows.py)
-5. ``skip_rows`` drop given rows; fully blank rows are dropped; ``row_filter`` keeps the rows
+5. ``skip_rows`` drops given rows; fully blank rows are dropped; ``row_filter`` keeps the rows
    whose column equals a value; rows with data but a blank patient cell stop the run, or are
    dropped with a warning (``blank_patient_ids``).                               (rows.py)
-6. ``skip_columns`` drop given columns; a column with neither header nor kept values is
+6. ``skip_columns`` drops given columns; a column with neither header nor kept values is
    dropped; the kept columns get unique names.                                   (columns.py)
 
 Every row after the header is accounted for as written or skipped with one of the reasons

@@ -1,15 +1,16 @@
 """Rows: which rows after the header are data, which of them are kept, and why the others are not.
 
 Every row after the header is read, and either kept or skipped for one reason of
-``SkipReason``, in this order (row numbers are sheet rows of the turned sheet):
+``SkipReason``, in this order (steps 3 to 5 of ``curation.layout``; row numbers are sheet
+rows of the turned sheet):
 
-1. ``skip_rows_after_header`` rows right below the header;
-2. the cut (``data_end``): the data end at ``last_data_row``, before the first fully blank row
+3. ``skip_rows_after_header`` rows right below the header;
+4. the cut (``data_end``): the data end at ``last_data_row``, before the first fully blank row
    (``stop_at_blank_row``), or before the first row whose first non-blank cell matches
    ``stop_at``, whichever comes first; every row from there on is cut;
-3. ``skip_rows``; then fully blank rows; then the rows ``row_filter`` does not keep;
-4. rows with data but a blank patient cell (``drop_blank_patients``): an error, or skipped
-   with a warning (``blank_patient_ids``).
+5. ``skip_rows``; then fully blank rows; then the rows ``row_filter`` does not keep (all in
+   ``select_rows``); then rows with data but a blank patient cell (``drop_blank_patients``):
+   an error, or skipped with a warning (``blank_patient_ids``).
 
 Each decision is a boolean mask over whole columns (Arrow kernels), never a loop over cells.
 ``pandas_rows`` answers a different question: which rows IDC's pandas reading types a column by.
@@ -102,7 +103,7 @@ def data_end(options: LayoutOptions, data: list, blank_rows: np.ndarray) -> tupl
 
 def select_rows(options: LayoutOptions, columns: list[pa.Array], n_rows: int, header: Header,
                 where: Where) -> Rows:
-    """Steps 1 to 3 of the module's list: every row after the header, kept or skipped for a reason."""
+    """Steps 3 to 5 but the blank patient ids: every row after the header, kept or skipped for a reason."""
     last_header = options.header_rows[-1]
     start = min(last_header + options.skip_rows_after_header, n_rows)
     skipped: Counter = Counter()
@@ -141,7 +142,7 @@ def select_rows(options: LayoutOptions, columns: list[pa.Array], n_rows: int, he
 
 def drop_blank_patients(rows: Rows, patient_position: int, blank_patient_ids: str, patient_column: str | int,
                         where: Where, warnings: list[Warning_]) -> None:
-    """Step 4: kept rows with a blank patient cell stop the run (``blank_patient_ids: error``),
+    """The end of step 5: kept rows with a blank patient cell stop the run (``blank_patient_ids: error``),
     or are skipped with a warning (``skip``); ``rows`` changes in place."""
     blank_patient = rows.keep & rows.blanks[patient_position] if rows.blanks else rows.keep
     if not blank_patient.any():
