@@ -25,7 +25,12 @@
     {{ run_hooks(pre_hooks, inside_transaction=False) }}
     {{ run_hooks(pre_hooks, inside_transaction=True) }}
 
-    {%- if old_relation is not none -%}
+    {#- Replacing a table whose columns and types are the declared ones: its rows are deleted and
+        the file loaded into it (one transaction), and only changed comments are written again
+        (DuckDB's COMMENT ON COLUMN copies the table's catalog entry: ~13 ms a column at 300
+        columns, as long as the load itself). Else the table is dropped and created. -#}
+    {%- set in_place = old_relation is not none and duckdb_seed_table_matches(old_relation, column_types) -%}
+    {%- if old_relation is not none and not in_place -%}
         {% do adapter.drop_relation(old_relation) %}
     {%- endif -%}
 
@@ -43,7 +48,11 @@
     {%- set delimiter = config.get('delimiter', ',') -%}
 
     {% call statement('create_seed_table') -%}
-        create table {{ target_relation.render() }} ({{ columns_sql }})
+        {% if in_place -%}
+            delete from {{ target_relation.render() }}
+        {%- else -%}
+            create table {{ target_relation.render() }} ({{ columns_sql }})
+        {%- endif %}
     {%- endcall %}
     {%- set load_sql -%}
         insert into {{ target_relation.render() }} by name
@@ -63,13 +72,70 @@
         {{ load_sql }}
     {%- endcall %}
 
-    {% do persist_docs(target_relation, model) %}
+    {% if in_place -%}
+        {% do duckdb_seed_changed_docs(target_relation, model) %}
+    {%- else -%}
+        {% do persist_docs(target_relation, model) %}
+    {%- endif %}
     {{ run_hooks(post_hooks, inside_transaction=True) }}
     {{ adapter.commit() }}
     {{ run_hooks(post_hooks, inside_transaction=False) }}
 
     {{ return({'relations': [target_relation]}) }}
 {% endmaterialization %}
+
+{#- True when the table has exactly the declared columns, in order, with the declared types. -#}
+{% macro duckdb_seed_table_matches(relation, column_types) %}
+    {%- set names = [] -%}
+    {%- set types = [] -%}
+    {%- for name, type in column_types.items() -%}
+        {%- do names.append("'" ~ (name | replace("'", "''")) ~ "'") -%}
+        {%- do types.append("typeof(cast(null as " ~ type ~ "))") -%}
+    {%- endfor -%}
+    {%- call statement('seed_table_matches', fetch_result=True) -%}
+        select coalesce((
+            select
+                list(column_name order by column_index) = [{{ names | join(', ') }}]
+                and list(data_type order by column_index) = [{{ types | join(', ') }}]
+            from duckdb_columns()
+            where
+                database_name = '{{ relation.database }}'
+                and schema_name = '{{ relation.schema }}'
+                and table_name = '{{ relation.identifier | replace("'", "''") }}'
+        ), false)
+    {%- endcall -%}
+    {{ return(load_result('seed_table_matches').table.rows[0][0]) }}
+{% endmacro %}
+
+{#- persist_docs for a table loaded in place: only the comments that differ are written. -#}
+{% macro duckdb_seed_changed_docs(relation, model) %}
+    {%- if config.persist_relation_docs() and model.description -%}
+        {% do run_query(alter_relation_comment(relation, model.description)) %}
+    {%- endif -%}
+    {%- if config.persist_column_docs() and model.columns -%}
+        {%- call statement('seed_comments', fetch_result=True) -%}
+            select column_name, comment
+            from duckdb_columns()
+            where
+                database_name = '{{ relation.database }}'
+                and schema_name = '{{ relation.schema }}'
+                and table_name = '{{ relation.identifier | replace("'", "''") }}'
+        {%- endcall -%}
+        {%- set existing = {} -%}
+        {%- for row in load_result('seed_comments').table.rows -%}
+            {%- do existing.update({row[0]: row[1]}) -%}
+        {%- endfor -%}
+        {%- set changed = {} -%}
+        {%- for name, column in model.columns.items() -%}
+            {%- if existing.get(name) is none or existing.get(name) != column['description'] -%}
+                {%- do changed.update({name: column}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if changed -%}
+            {% do run_query(alter_column_comment(relation, changed)) %}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
 
 {#-
     The seed materialization on BigQuery, for the same seeds: a table created with the
