@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from _helpers import REPO, csv_text, curate_in_process, write_recipe, write_xlsx
+from helpers import REPO
+from helpers.curate import curate_in_process
+from helpers.files import csv_text, write_recipe, write_xlsx
 from curation.recipe import load_recipes
 from curation.report import TableReport
 

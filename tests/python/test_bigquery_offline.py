@@ -1,6 +1,6 @@
-"""The offline BigQuery checks of `make bigquery-check` (scripts/bigquery/) judge SQL correctly.
+"""The offline BigQuery checks of `make bigquery-check` (bigquery_check/) judge SQL correctly.
 
-The ZetaSQL tests run scripts/bigquery/zetasql_check.py in its venv (build/bigquery/zetasql-venv,
+The ZetaSQL tests run bigquery_check.zetasql_check in its venv (build/bigquery/zetasql-venv,
 made by `make bigquery-check`); without it they are skipped, unless BIGQUERY_CHECK_REQUIRED=1
 (as `make bigquery-check` sets), where a missing venv is a failure.
 """
@@ -11,19 +11,15 @@ import csv
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
 import pytest
 
+from bigquery_check import offline_catalog
+
 ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = ROOT / "scripts" / "bigquery"
 ZETASQL_PYTHON = ROOT / "build" / "bigquery" / "zetasql-venv" / "bin" / "python"
-
-sys.path.insert(0, str(SCRIPTS))
-
-import offline_catalog  # noqa: E402
 
 PATIENTS = {
     "unique_id": "seed.demo.patients", "database": "demo-project", "schema": "clinical",
@@ -89,9 +85,9 @@ def run_check(tmp_path: Path, names: list[str], *extra: str) -> tuple[int, dict,
     manifest, catalog = write_project(tmp_path, names)
     report = tmp_path / "report.json"
     done = subprocess.run(
-        [str(ZETASQL_PYTHON), str(SCRIPTS / "zetasql_check.py"), "--manifest", str(manifest),
+        [str(ZETASQL_PYTHON), "-m", "bigquery_check.zetasql_check", "--manifest", str(manifest),
          "--catalog", str(catalog), "--report", str(report), *extra],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
     )
     results = json.loads(report.read_text()) if report.exists() else {}
     return done.returncode, results, done.stdout + done.stderr
@@ -125,7 +121,7 @@ def test_zetasql_reports_output_schemas_with_nesting_and_modes(tmp_path):
 def test_imaging_views_have_idc_v22_schemas_on_bigquery():
     """The imaging tables and views as ZetaSQL types them from the compiled BigQuery SQL (the
     report `make bigquery-check` writes) match IDC v22's schemas, modes included."""
-    from imaging_published_schemas import DICOM_ALL_LEADING, PUBLISHED
+    from helpers.imaging_published_schemas import DICOM_ALL_LEADING, PUBLISHED
 
     report_path = ROOT / "build" / "bigquery" / "zetasql-report.json"
     if not report_path.exists():
@@ -193,46 +189,46 @@ EMULATOR_PYTHON = ROOT / "build" / "bigquery" / "bqemulator-venv" / "bin" / "pyt
 
 
 def test_emulator_offset_fix_keeps_names_and_scope():
-    """bqemulator_start.py: a projected WITH OFFSET column keeps its name, and a column of the
+    """bigquery_check.patch_bqemulator: a projected WITH OFFSET column keeps its name, and a column of the
     same name read from a CTE is not shifted a second time (bqemulator 1.4.0 does both)."""
     if not EMULATOR_PYTHON.exists():
         if os.environ.get("BIGQUERY_CHECK_REQUIRED") == "1":
             pytest.fail(f"{EMULATOR_PYTHON} is missing: make bigquery-check installs it")
         pytest.skip("the emulator venv is made by `make bigquery-check`")
     code = (
-        "import sys; sys.path.insert(0, sys.argv[1]);"
-        "import bqemulator_start, bqemulator.sql.rewriter.unnest_offset as u;"
-        "u._rebase_offset_columns = bqemulator_start._rebase_offset_columns;"
-        "print(u.rewrite_unnest_offset(sys.argv[2]))"
+        "import sys; from bigquery_check import patch_bqemulator;"
+        "import bqemulator.sql.rewriter.unnest_offset as u;"
+        "u._rebase_offset_columns = patch_bqemulator._rebase_offset_columns;"
+        "print(u.rewrite_unnest_offset(sys.argv[1]))"
     )
     sql = "WITH a AS (SELECT x, o FROM UNNEST([1, 2]) AS x WITH OFFSET AS o) SELECT o FROM a"
-    done = subprocess.run([str(EMULATOR_PYTHON), "-c", code, str(SCRIPTS), sql],
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run([str(EMULATOR_PYTHON), "-c", code, sql],
+                          capture_output=True, text=True, timeout=120, check=True, cwd=ROOT)
     rewritten = done.stdout.strip()
     assert "(o - 1) AS o" in rewritten, rewritten
     assert rewritten.endswith("SELECT o FROM a"), rewritten
 
 
 def test_emulator_fixes_nested_offsets_and_ignore_nulls_limit():
-    """bqemulator_start.py: a nested UNNEST keeps WITH ORDINALITY, and ARRAY_AGG(DISTINCT x
+    """bigquery_check.patch_sqlglot and patch_bqemulator: a nested UNNEST keeps WITH ORDINALITY, and ARRAY_AGG(DISTINCT x
     IGNORE NULLS ORDER BY x LIMIT n) becomes valid DuckDB that filters on x."""
     if not EMULATOR_PYTHON.exists():
         if os.environ.get("BIGQUERY_CHECK_REQUIRED") == "1":
             pytest.fail(f"{EMULATOR_PYTHON} is missing: make bigquery-check installs it")
         pytest.skip("the emulator venv is made by `make bigquery-check`")
     code = (
-        "import sys, sqlglot; sys.path.insert(0, sys.argv[1]);"
-        "import bqemulator_start, bqemulator.sql.rewriter.aggregate_variants as a;"
-        "bqemulator_start.generate_unnest_from_a_copy();"
-        "a._rewrite_ignore_nulls = bqemulator_start._rewrite_ignore_nulls;"
-        "print(sqlglot.transpile(sys.argv[2], read='bigquery', write='duckdb')[0]);"
-        "print(a.rewrite_aggregate_variants(sys.argv[3]))"
+        "import sys, sqlglot; from bigquery_check import patch_bqemulator, patch_sqlglot;"
+        "import bqemulator.sql.rewriter.aggregate_variants as a;"
+        "patch_sqlglot.generate_unnest_from_a_copy();"
+        "a._rewrite_ignore_nulls = patch_bqemulator._rewrite_ignore_nulls;"
+        "print(sqlglot.transpile(sys.argv[1], read='bigquery', write='duckdb')[0]);"
+        "print(a.rewrite_aggregate_variants(sys.argv[2]))"
     )
     nested = ("SELECT ARRAY(SELECT AS STRUCT (SELECT ARRAY(SELECT y FROM UNNEST([1]) AS y WITH OFFSET AS q "
               "ORDER BY q)) AS inner_arr FROM UNNEST([5]) AS x WITH OFFSET AS p ORDER BY p) AS arr")
     aggregate = "SELECT ARRAY_AGG(DISTINCT x IGNORE NULLS ORDER BY x LIMIT 2) AS v FROM t"
-    done = subprocess.run([str(EMULATOR_PYTHON), "-c", code, str(SCRIPTS), nested, aggregate],
-                          capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run([str(EMULATOR_PYTHON), "-c", code, nested, aggregate],
+                          capture_output=True, text=True, timeout=120, check=True, cwd=ROOT)
     duckdb_nested, rewritten = done.stdout.strip().splitlines()
     assert duckdb_nested.count("WITH ORDINALITY") == 2, duckdb_nested
     assert "ARRAY_SLICE(ARRAY_AGG(DISTINCT x ORDER BY x) FILTER(WHERE NOT x IS NULL), 1, 2)" in rewritten, rewritten

@@ -1,4 +1,4 @@
-"""The static HTML coverage report (`make report`, curation/coverage_report.py): its content
+"""The static HTML coverage report (`make report`, curation/warehouse/coverage_report.py): its content
 against the built warehouse, that it is self-contained, and how it renders in Chromium."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from _chromium import colours, dump_dom, pixel, screenshot
-from _warehouse import IDC_VERSION, REPO, built_warehouse
-from curation.coverage_report import (ClinicalTable, Collection, Release, bar_chart, load_release,
+from helpers.chromium import colours, dump_dom, pixel, screenshot
+from helpers.warehouse import IDC_VERSION, REPO, built_warehouse
+from curation.warehouse.coverage_report import (ClinicalTable, Collection, Release, bar_chart, load_release,
                                       render)
 
 
@@ -52,7 +52,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(database, index.html) written by the module's command line, as `make report` runs it."""
     warehouse = built_warehouse(tmp_path_factory)
     out = tmp_path_factory.mktemp("report")
-    subprocess.run([sys.executable, "-m", "curation.coverage_report", "--database", str(warehouse.database),
+    subprocess.run([sys.executable, "-m", "curation.warehouse.coverage_report", "--database", str(warehouse.database),
                     "--idc-version", str(IDC_VERSION), "--out", str(out)], cwd=REPO, check=True,
                    capture_output=True)
     return warehouse.database, out / "index.html"

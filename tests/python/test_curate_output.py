@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from _helpers import csv_text, invoke_curate, write_recipe
-from _warehouse import IDC_VERSION, REPO, built_warehouse
+from helpers.curate import invoke_curate
+from helpers.files import csv_text, write_recipe
+from helpers.warehouse import IDC_VERSION, REPO, built_warehouse
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
 from curation.pipeline import STAGES, run
@@ -176,7 +177,7 @@ def test_release_calendar_and_report_use_the_release_date(warehouse):
     date, MetricFlow's metric_time and the coverage report's date are the release's."""
     import duckdb
 
-    from curation.coverage_report import load_release
+    from curation.warehouse.coverage_report import load_release
     from curation.releases import RELEASES_FILE, load_release_config
 
     config = load_release_config(REPO / RELEASES_FILE)

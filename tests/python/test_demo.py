@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from curation.demo import release_counts
+from curation.warehouse.demo import release_counts
 
 
 def test_release_counts_sum_tables_and_count_patients_per_collection() -> None:
@@ -30,7 +30,7 @@ def test_the_printed_command_runs(tmp_path) -> None:
     """The command the demo prints works as printed (no duckdb CLI: the Python package)."""
     import subprocess
 
-    from curation.demo import query_command
+    from curation.warehouse.demo import query_command
 
     database = tmp_path / "it's a db.duckdb"  # a path that needs quoting
     with duckdb.connect(str(database)) as con:

@@ -1,5 +1,5 @@
 """`dbt docs generate` builds the documentation site; every model, seed and column of the
-project is described (curation/docs_coverage.py over manifest.json and catalog.json); the
+project is described (curation/warehouse/docs_coverage.py over manifest.json and catalog.json); the
 site renders in headless Chromium."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from _chromium import colours, dump_dom, screenshot
-from _warehouse import Warehouse, built_warehouse
-from curation.docs_coverage import Gap, gaps, load, summary
+from helpers.chromium import colours, dump_dom, screenshot
+from helpers.warehouse import Warehouse, built_warehouse
+from curation.warehouse.docs_coverage import Gap, gaps, load, summary
 
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:

@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from curation.metadata import column_metadata_rows
-from engine_fixtures import csv_bytes, curate, invoke_curate, lay_out, snapshot, xlsx
+from helpers.curate import curate, invoke_curate, lay_out, snapshot
+from helpers.files import csv_bytes, xlsx
 
 
 def test_zero_row_batch_warns_and_strict_fails(tmp_path: Path):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from curation.errors import CurationError, Reason
-from engine_fixtures import csv_bytes, curate, encrypted_xlsx, invoke_curate, lay_out, snapshot, xlsx, zipped
+from helpers.curate import curate, invoke_curate, lay_out, snapshot
+from helpers.files import csv_bytes, encrypted_xlsx, xlsx, zipped
 
 GOOD = {"good.csv": csv_bytes("pid,v", "P1,1")}
 

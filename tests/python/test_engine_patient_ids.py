@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from curation.errors import CurationError, Reason
-from engine_fixtures import csv_bytes, curate, xlsx
+from helpers.curate import curate
+from helpers.files import csv_bytes, xlsx
 
 
 def ids(tmp_path: Path, rule: str, values: list[str], tcia_name: str = "ACRIN-FLT-Breast") -> list[str]:

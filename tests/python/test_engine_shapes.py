@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine_fixtures import Curated, csv_bytes, curate, expected, xls, xlsb, xlsx, zipped
+from helpers.curate import curate, Curated, expected
+from helpers.files import csv_bytes, xls, xlsb, xlsx, zipped
 
 
 def one(tmp_path: Path, recipe: str, files: dict[str, bytes]) -> Curated:

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from engine_fixtures import csv_bytes, invoke_curate, lay_out
+from helpers.curate import invoke_curate, lay_out
+from helpers.files import csv_bytes
 
 RESERVED = ["select", "order", "values", "group", "from", "table", "case"]
 

@@ -16,16 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from _helpers import (
-    csv_text,
-    curate_in_process,
-    flat,
-    invoke_curate,
-    snapshot,
-    write_recipe,
-    write_xlsx,
-    write_zip,
-)
+from helpers.curate import curate_in_process, flat, invoke_curate, snapshot
+from helpers.files import csv_text, write_recipe, write_xlsx, write_zip
 from curation.errors import CurationError, Reason
 
 RECIPE_NAME = "demo.yaml"

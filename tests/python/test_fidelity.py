@@ -3,7 +3,7 @@
 (a) Every table IDC published in v18 (``data/reference/published_v18_schemas.md``) whose
 collection has a recipe is built exactly by a real ``dbt build``, or each of its differences is
 a known difference of release v22 (``data/reference/known_v22_differences.yml``), and no known
-difference is stale (``curation.fidelity``; ``make fidelity`` prints the same report).
+difference is stale (``curation.warehouse.fidelity``; ``make fidelity`` prints the same report).
 (b) The prostatex and metadata tables, with modes (``fixtures/published_schemas.yml``), in the
 curated seeds (CSV headers and the data_type entries of the seed properties) and in the build,
 through information_schema.columns of idc_v<N>_clinical.
@@ -22,11 +22,11 @@ import duckdb
 import pytest
 import yaml
 
-from _helpers import IDC_VERSION, REPO
-from _warehouse import built_warehouse
-from curation.fidelity.__main__ import check, recipe_collections
-from curation.fidelity.render import render
-from curation.fidelity.warehouse import bigquery_type
+from helpers import IDC_VERSION, REPO
+from helpers.warehouse import built_warehouse
+from curation.warehouse.fidelity.__main__ import check, recipe_collections
+from curation.warehouse.fidelity.render import render
+from curation.warehouse.fidelity.warehouse import bigquery_type
 
 BIN = Path(sys.executable).parent
 SCHEMA = f"idc_v{IDC_VERSION}_clinical"

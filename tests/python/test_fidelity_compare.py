@@ -1,4 +1,4 @@
-"""The fidelity tool's logic (curation/fidelity) on schemas built in code: parsing the published
+"""The fidelity tool's logic (curation/warehouse/fidelity) on schemas built in code: parsing the published
 schemas, DuckDB types as BigQuery names, each kind of difference, known differences and their
 staleness, skipping collections without a recipe, and the 80-column report."""
 
@@ -10,11 +10,11 @@ import duckdb
 import pytest
 
 from curation.errors import CurationError, Reason
-from curation.fidelity.compare import collection_of, compare_release, compare_table
-from curation.fidelity.known import TableChange, load_known, parse_known
-from curation.fidelity.published import Column, load_published, parse_published
-from curation.fidelity.render import render
-from curation.fidelity.warehouse import built_schemas
+from curation.warehouse.fidelity.compare import collection_of, compare_release, compare_table
+from curation.warehouse.fidelity.known import TableChange, load_known, parse_known
+from curation.warehouse.fidelity.published import Column, load_published, parse_published
+from curation.warehouse.fidelity.render import render
+from curation.warehouse.fidelity.warehouse import built_schemas
 
 RULES = "rules: {r1: first rule, r2: second rule}\n"
 
@@ -242,7 +242,7 @@ def test_report_fits_80_columns_and_shows_rules():
 # the command ------------------------------------------------------------------------------
 
 def test_command_without_a_warehouse_says_to_build(tmp_path, capsys):
-    from curation.fidelity.__main__ import main
+    from curation.warehouse.fidelity.__main__ import main
 
     assert main(["--database", str(tmp_path / "none.duckdb")]) == 2
     assert "run `make build` first" in capsys.readouterr().err
@@ -250,8 +250,8 @@ def test_command_without_a_warehouse_says_to_build(tmp_path, capsys):
 
 def test_command_reports_a_partial_build(tmp_path, capsys):
     """Only the metadata tables built, as published: the recipes' tables are 'not built'."""
-    from _helpers import REPO
-    from curation.fidelity.__main__ import main
+    from helpers import REPO
+    from curation.warehouse.fidelity.__main__ import main
 
     database = tmp_path / "idc.duckdb"
     with duckdb.connect(str(database)) as con:

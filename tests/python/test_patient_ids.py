@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from _helpers import csv_text, curate_in_process, write_recipe
+from helpers.curate import curate_in_process
+from helpers.files import csv_text, write_recipe
 from curation.errors import CurationError, Reason
 from curation.patient_ids import PatientIdStep, apply_rule
 from curation.recipe import Recipe

@@ -1,4 +1,4 @@
-"""`make publish` (curation/publish_bigquery.py; issue 12 item 5, issue 11 item 7 on BigQuery),
+"""`make publish` (curation/publish/bigquery.py; issue 12 item 5, issue 11 item 7 on BigQuery),
 against an in-memory stand-in for BigQuery (no network here).
 
 The stand-in keeps datasets of tables (with sizes) and views (with their SQL). A dry-run query
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from google.api_core import exceptions
 
-from curation import publish_bigquery as pb
+from curation.publish import bigquery as pb
 from curation.errors import CurationError
 
 PROJECT = "my-project"

@@ -1,4 +1,4 @@
-"""Safe publish and skipped work in ``make build`` (curation/build.py; issue 11 items 7 and 9,
+"""Safe publish and skipped work in ``make build`` (curation/publish/build.py; issue 11 items 7 and 9,
 issue 12 item 7, issue 15 item 4).
 
 A small release (the bundled prostatex collection, whose patients the DICOM fixtures are,
@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from _warehouse import REPO, add_collection
+from helpers.warehouse import REPO, add_collection
 from curation.index_path import series_index
 
 BIN = Path(sys.executable).parent
@@ -51,7 +51,7 @@ class Project:
         env = {**os.environ, "DBT_PROFILES_DIR": str(self.root), "IDC_DUCKDB_PATH": str(self.database),
                "IDC_DICOM_PARQUET_DIR": str(self.root / "build" / "dicom"), "COLUMNS": "2000"}
         return subprocess.Popen(
-            [sys.executable, "-m", "curation.build", "--project-dir", str(self.root),
+            [sys.executable, "-m", "curation.publish.build", "--project-dir", str(self.root),
              f"--dbt-args={' '.join(args)}"], cwd=self.root, env=env, text=True,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
@@ -196,7 +196,7 @@ def test_a_second_build_while_one_runs_stops_at_once(project):
 def test_os_errors_in_the_build_are_one_line_and_change_nothing(tmp_path, monkeypatch, capsys, failure):
     """Disk full or out of memory while staging the warehouse (the curate and DICOM steps,
     checked in test_seed_swap.py and above, are left out here)."""
-    from curation import build, warehouse_swap
+    from curation.publish import build, warehouse_swap
 
     database = tmp_path / "build" / "idc.duckdb"
     database.parent.mkdir()
