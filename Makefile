@@ -107,7 +107,7 @@ bigquery-check: install curate $(ZETASQL_VENV)/.installed $(BQEMULATOR_VENV)/.in
 	time $(BQ_OFFLINE) $(BIN)/python -m bigquery_check.dbt_offline $(BQ_DIR)/catalog.json -- compile --target bigquery --no-populate-cache --target-path $(BQ_TARGET) --log-path $(BQ_DIR)/logs --quiet $(DBT_VARS)
 	@echo "== bigquery-check b. ZetaSQL analysis of every compiled model and data test"
 	time $(ZETASQL_VENV)/bin/python -m bigquery_check.zetasql_check --manifest $(BQ_TARGET)/manifest.json --catalog $(BQ_DIR)/catalog.json --tests --known-invalid bigquery_check/known_invalid.yml --report $(BQ_DIR)/zetasql-report.json
-	time BIGQUERY_CHECK_REQUIRED=1 $(BIN)/pytest -q tests/python/test_bigquery_offline.py
+	time BIGQUERY_CHECK_REQUIRED=1 $(BIN)/pytest -q tests/python/test_bigquery_check.py
 	@echo "== bigquery-check c. sqlfluff lint of the models for BigQuery"
 	time $(BQ_OFFLINE) $(BIN)/python -m bigquery_check.sqlfluff_bigquery models
 	@echo "== bigquery-check d. dbt build --target bigquery_emulator on a local BigQuery emulator"

@@ -30,7 +30,7 @@ from curation.warehouse.fidelity.warehouse import bigquery_type
 
 BIN = Path(sys.executable).parent
 SCHEMA = f"idc_v{IDC_VERSION}_clinical"
-PUBLISHED = yaml.safe_load((Path(__file__).parent / "fixtures" / "published_schemas.yml").read_text())["tables"]
+PUBLISHED = yaml.safe_load((Path(__file__).resolve().parents[1] / "fixtures" / "published_schemas.yml").read_text())["tables"]
 PROSTATEX = ["prostatex_findings", "prostatex_images", "prostatex_ktrans", "prostatex_findings2",
              "prostatex_images2"]
 METADATA = ["table_metadata", "column_metadata"]
@@ -55,7 +55,7 @@ class Build:
 
 @pytest.fixture(scope="session")
 def dbt_build(tmp_path_factory) -> Build:
-    """The session's warehouse (``_warehouse``): the bundled release (plus one added
+    """The session's warehouse (``helpers.warehouse``): the bundled release (plus one added
     collection) curated into the repository's seeds/curated and built by `dbt build` with
     every data test, once per session."""
     warehouse = built_warehouse(tmp_path_factory)
