@@ -84,7 +84,8 @@ def start_emulator(python: Path, port: int, log: Path) -> subprocess.Popen:
         "--grpc-host", "127.0.0.1", "--grpc-port", "0", "--ephemeral", "--project", PROJECT,
         "--log-level", "warning",
     ]
-    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+                               cwd=Path(__file__).resolve().parents[1])  # where -m finds bigquery_check
     url = f"http://127.0.0.1:{port}/bigquery/v2/projects/{PROJECT}/datasets"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

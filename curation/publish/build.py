@@ -52,7 +52,7 @@ from curation.os_errors import os_error, out_of_memory
 from curation.run_lock import run_lock
 from curation.publish import warehouse_swap
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # the curation package: its code is an input of the curate step
 DBT_PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", ".dbtignore", "packages.yml", "macros", "models",
                       "tests/dbt", "analyses", "seeds")
 SELECTION_FLAGS = ("--select", "-s", "--exclude", "--selector", "--models", "-m")

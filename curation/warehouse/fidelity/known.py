@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from curation.errors import CurationError, Reason, Where
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "known_v22_differences.yml"
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "reference" / "known_v22_differences.yml"
 
 
 class _Strict(BaseModel):

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from curation.errors import CurationError, Reason, Where
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "reference" / "published_v18_schemas.md"
+DEFAULT_PATH = Path(__file__).resolve().parents[3] / "data" / "reference" / "published_v18_schemas.md"
 
 _LINE = re.compile(r"([A-Z][A-Z0-9_]*) ([A-Za-z_][A-Za-z0-9_.]*)")
 
