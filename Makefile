@@ -36,26 +36,26 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Skipped when recipes, sources, code and CURATE_ARGS are unchanged (curation/build.py);
+# Skipped when recipes, sources, code and CURATE_ARGS are unchanged (curation/publish/build.py);
 # BUILD_ARGS=--force (or .venv/bin/curate) always runs.
 curate: install
-	@$(BIN)/python -m curation.build --only-curate --idc-version $(IDC_VERSION) --curate-args='$(CURATE_ARGS)' $(BUILD_ARGS)
+	@$(BIN)/python -m curation.publish.build --only-curate --idc-version $(IDC_VERSION) --curate-args='$(CURATE_ARGS)' $(BUILD_ARGS)
 
 # curate, DICOM export and dbt build into a staged copy of the warehouse, published only when
-# everything passed; unchanged steps are skipped (curation/build.py; README "Building").
+# everything passed; unchanged steps are skipped (curation/publish/build.py; README "Building").
 build: install
-	@$(BIN)/python -m curation.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)' $(BUILD_ARGS)
+	@$(BIN)/python -m curation.publish.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)' $(BUILD_ARGS)
 
-# The release to BigQuery (curation/publish_bigquery.py; README "Publishing to BigQuery"):
+# The release to BigQuery (curation/publish/bigquery.py; README "Publishing to BigQuery"):
 # BIGQUERY_PROJECT, BIGQUERY_LOCATION, BIGQUERY_METHOD (+ credentials) from the environment; a dry
 # run prints each model's bytes, then asks (PUBLISH_ARGS=--yes does not); built into *__staging
 # datasets, swapped in only when everything passed.
 PUBLISH_ARGS ?=
 publish: curate
-	$(IDC_INDEX_ENV) $(BIN)/python -m curation.publish_bigquery --idc-version $(IDC_VERSION) $(PUBLISH_ARGS)
+	$(IDC_INDEX_ENV) $(BIN)/python -m curation.publish.bigquery --idc-version $(IDC_VERSION) $(PUBLISH_ARGS)
 
 demo: build
-	$(BIN)/python -m curation.demo --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
+	$(BIN)/python -m curation.warehouse.demo --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
 
 pytest: install
 	$(BIN)/pytest -q
@@ -72,20 +72,20 @@ metrics-check: build
 	$(BIN)/mf query --metrics patients,clinical_patients,share_of_clinical_patients_with_images,segments,measurements --group-by metric_time__day,collection
 
 report: build
-	$(BIN)/python -m curation.coverage_report --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION) --out build/report
+	$(BIN)/python -m curation.warehouse.coverage_report --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION) --out build/report
 
 docs: build
 	$(DBT) docs generate --static $(DBT_VARS)
-	@echo "docs: target/static_index.html (one file, opens offline); gaps: $(BIN)/python -m curation.docs_coverage target"
+	@echo "docs: target/static_index.html (one file, opens offline); gaps: $(BIN)/python -m curation.warehouse.docs_coverage target"
 
-# How exactly the build reproduces IDC's published schemas (curation/fidelity; README "Fidelity").
+# How exactly the build reproduces IDC's published schemas (curation/warehouse/fidelity; README "Fidelity").
 fidelity: build
-	$(BIN)/python -m curation.fidelity --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
+	$(BIN)/python -m curation.warehouse.fidelity --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
 
 test: pytest dbt-test lint metrics-check bigquery-check
 
 # The BigQuery path, proven offline (README "Checking the BigQuery path offline"; scripts in
-# scripts/bigquery/): a. dbt compile for the bigquery target with no credentials; b. every
+# bigquery_check/): a. dbt compile for the bigquery target with no credentials; b. every
 # compiled model (and data test) type-checked by ZetaSQL, BigQuery's analyzer; c. sqlfluff for
 # BigQuery; d. dbt build on a local BigQuery emulator (127.0.0.1, started and stopped here).
 BQ_DIR := build/bigquery
@@ -96,7 +96,7 @@ BQ_OFFLINE = $(BQ_SOURCES) BIGQUERY_METHOD=oauth-secrets BIGQUERY_TOKEN=offline 
 ZETASQL_VENV := $(BQ_DIR)/zetasql-venv
 BQEMULATOR_VENV := $(BQ_DIR)/bqemulator-venv
 
-$(BQ_DIR)/%-venv/.installed: scripts/bigquery/requirements-%.txt
+$(BQ_DIR)/%-venv/.installed: bigquery_check/requirements-%.txt
 	@test -x $(@D)/bin/python || $(PYTHON) -m venv $(@D)
 	$(@D)/bin/python -m pip install -q -r $<
 	@touch $@
@@ -104,14 +104,14 @@ $(BQ_DIR)/%-venv/.installed: scripts/bigquery/requirements-%.txt
 bigquery-check: install curate $(ZETASQL_VENV)/.installed $(BQEMULATOR_VENV)/.installed
 	$(BIN)/curate dicom data/dicom --out $(BQ_DICOM)
 	@echo "== bigquery-check a. dbt compile --target bigquery, offline"
-	time $(BQ_OFFLINE) $(BIN)/python scripts/bigquery/dbt_offline.py $(BQ_DIR)/catalog.json -- compile --target bigquery --no-populate-cache --target-path $(BQ_TARGET) --log-path $(BQ_DIR)/logs --quiet $(DBT_VARS)
+	time $(BQ_OFFLINE) $(BIN)/python -m bigquery_check.dbt_offline $(BQ_DIR)/catalog.json -- compile --target bigquery --no-populate-cache --target-path $(BQ_TARGET) --log-path $(BQ_DIR)/logs --quiet $(DBT_VARS)
 	@echo "== bigquery-check b. ZetaSQL analysis of every compiled model and data test"
-	time $(ZETASQL_VENV)/bin/python scripts/bigquery/zetasql_check.py --manifest $(BQ_TARGET)/manifest.json --catalog $(BQ_DIR)/catalog.json --tests --known-invalid scripts/bigquery/known_invalid.yml --report $(BQ_DIR)/zetasql-report.json
-	time BIGQUERY_CHECK_REQUIRED=1 $(BIN)/pytest -q tests/python/test_bigquery_offline.py
+	time $(ZETASQL_VENV)/bin/python -m bigquery_check.zetasql_check --manifest $(BQ_TARGET)/manifest.json --catalog $(BQ_DIR)/catalog.json --tests --known-invalid bigquery_check/known_invalid.yml --report $(BQ_DIR)/zetasql-report.json
+	time BIGQUERY_CHECK_REQUIRED=1 $(BIN)/pytest -q tests/python/test_bigquery_check.py
 	@echo "== bigquery-check c. sqlfluff lint of the models for BigQuery"
-	time $(BQ_OFFLINE) $(BIN)/python scripts/bigquery/sqlfluff_bigquery.py models
+	time $(BQ_OFFLINE) $(BIN)/python -m bigquery_check.sqlfluff_bigquery models
 	@echo "== bigquery-check d. dbt build --target bigquery_emulator on a local BigQuery emulator"
-	time $(BQ_SOURCES) $(BIN)/python scripts/bigquery/emulator_build.py --emulator-venv $(BQEMULATOR_VENV) --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
+	time $(BQ_SOURCES) $(BIN)/python -m bigquery_check.emulator_build --emulator-venv $(BQEMULATOR_VENV) --catalog $(BQ_DIR)/catalog.json --manifest $(BQ_TARGET)/manifest.json --log $(BQ_DIR)/emulator.log -- --target-path $(BQ_DIR)/emulator-target --log-path $(BQ_DIR)/logs $(DBT_VARS)
 
 # BENCH_ARGS=--release-only: only the whole-release figures (about as long as make build)
 bench: install

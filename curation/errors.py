@@ -40,12 +40,12 @@ class Reason(str, Enum):
     DICTIONARY_ORPHAN_OPTION = "dictionary_orphan_option"
     DICTIONARY_DUPLICATE_VARIABLE = "dictionary_duplicate_variable"
     DICTIONARY_INVALID = "dictionary_invalid"
-    REFERENCE_INVALID = "reference_invalid"  # published schemas / known differences (curation.fidelity)
+    REFERENCE_INVALID = "reference_invalid"  # published schemas / known differences (curation.warehouse.fidelity)
     HARMONIZATION_INVALID = "harmonization_invalid"  # a mapping file (curation.harmonization)
     BUSY = "busy"  # another run holds the lock (curation.run_lock)
     OS_ERROR = "os_error"  # read-only file system, disk full, permissions (curation.os_errors)
     OUT_OF_MEMORY = "out_of_memory"
-    WAREHOUSE = "warehouse"  # the build could not be published (curation.build)
+    WAREHOUSE = "warehouse"  # the build could not be published (curation.publish.build)
 
 
 @dataclass(frozen=True)

@@ -33,18 +33,16 @@ import time
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
-
-import pyarrow as pa  # noqa: E402
-
-from curation.dicom.manifest import (  # noqa: E402
+from curation.dicom.manifest import (
     ANALYSIS_RESULTS_SCHEMA,
     AUXILIARY_SCHEMA,
     COLLECTIONS_SCHEMA,
 )
-from curation.dicom.metadata_export import export_table, write_parquet  # noqa: E402
+from curation.dicom.metadata_export import export_table, write_parquet
+
+REPO = Path(__file__).resolve().parents[1]
 
 TABLES = ["dicom_all", "segmentations", "measurement_groups", "qualitative_measurements",
           "quantitative_measurements"]

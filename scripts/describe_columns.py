@@ -1,4 +1,4 @@
-"""Describe the columns `python -m curation.docs_coverage` finds undescribed (a developer tool).
+"""Describe the columns `python -m curation.warehouse.docs_coverage` finds undescribed (a developer tool).
 
 After `make docs` (target/manifest.json and target/catalog.json), for every column a model has
 in the warehouse but not in its YAML, this appends an entry to that model's YAML file
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydicom.datadict import dictionary_VR, keyword_dict
 
-from curation.docs_coverage import gaps, load
+from curation.warehouse.docs_coverage import gaps, load
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "models" / "_columns.md"

@@ -1,4 +1,4 @@
-"""The "Harmonized variables" section of the coverage report (curation/coverage_report.py).
+"""The "Harmonized variables" section of the coverage report (curation/warehouse/coverage_report.py).
 
 A matrix variable x collection from ``idc_v<N>_harmonized.harmonized_coverage``: per cell the
 patients with a harmonized value (of the collection's clinical patients) and, when some source

@@ -11,7 +11,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
-from _helpers import REPO, curate_in_process, finish, snapshot, start_curate
+from helpers import REPO
+from helpers.curate import curate_in_process, finish, snapshot, start_curate
 
 settings.register_profile(
     "ci",

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from _warehouse import REPO, Warehouse, built_warehouse
+from helpers.warehouse import REPO, Warehouse, built_warehouse
 from curation.metadata import Release
 from curation.pipeline import run
 

@@ -8,7 +8,7 @@ import re
 
 import duckdb
 
-from _warehouse import IDC_VERSION, built_warehouse
+from helpers.warehouse import IDC_VERSION, built_warehouse
 
 
 def test_an_added_collection_builds_with_every_data_test_green(tmp_path_factory) -> None:

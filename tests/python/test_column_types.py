@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import csv_text, curate_in_process, write_recipe
+from helpers.curate import curate_in_process
+from helpers.files import csv_text, write_recipe
 from curation.column_types import (
     PANDAS_NA_TOKENS,
     SQL_TYPES,
@@ -188,7 +189,7 @@ def test_one_word_makes_integers_string(numbers, word, where):
 # idc mode, conventional path: the column IDC casts (its patientIdRow) ----------------------
 
 def _types_and_rows(tmp_path: Path, recipe: str, files: dict[str, bytes]):
-    from engine_fixtures import curate
+    from helpers.curate import curate
 
     (table,) = curate(tmp_path, recipe, files)
     return table.types, table.frame()
@@ -326,7 +327,7 @@ def test_acrin_path_end_to_end_reports_na_text(tmp_path: Path):
     """
     files = {"a.csv": csv_text("cn,age,note,flag", "1,61,NA,True", "2,NA,x,"),
              "b.csv": csv_text("cn,age,flag", "3,N/A,false", "4,48,true")}
-    from engine_fixtures import curate
+    from helpers.curate import curate
 
     (table,) = curate(tmp_path, recipe, files)
     assert table.types == {"dicom_patient_id": "STRING", "source_batch": "INTEGER", "cn": "INTEGER",
@@ -384,7 +385,7 @@ def test_override_of_an_unknown_column_is_a_recipe_error(tmp_path: Path):
 def test_override_error_writes_nothing(tmp_path: Path):
     from curation.errors import CurationError
 
-    from engine_fixtures import lay_out
+    from helpers.curate import lay_out
 
     recipe, sources = lay_out(tmp_path, _override_recipe("{code: FLOAT}"), OVERRIDE_FILES)
     with pytest.raises(CurationError):
@@ -425,7 +426,7 @@ def test_idc_rows_removed_after_reading_still_count(tmp_path: Path):
     """IDC types the whole sheet read with its first row as the header: a lower header row,
     skip_rows and rows past last_data_row still vote (spie_aapm_lung_ct_challenge: notes
     past maxRow make nodule_number STRING), trailing empty rows of a workbook do not."""
-    from engine_fixtures import xlsx
+    from helpers.files import xlsx
 
     rows = [["group", "", ""], ["pid", "n", "m"], ["P1", 1, 5], ["P2", 2, 6], ["P3", 3, 7],
             ["*a note", None, 8], [None, None, None]]
@@ -449,7 +450,7 @@ def test_idc_rows_removed_after_reading_still_count(tmp_path: Path):
 
 
 def test_idc_rows_past_last_data_row_count_but_trailing_empty_rows_do_not(tmp_path: Path):
-    from engine_fixtures import xlsx
+    from helpers.files import xlsx
 
     rows = [["pid", "n", "m", "k"], ["P1", 1, 5, 1.5], ["P2", 2, 6, 2.5], ["*note", None, 7, None],
             [None, None, None, None], [None, None, None, None]]

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from _helpers import REPO, csv_text, curate_in_process, snapshot, write_recipe
+from helpers import REPO
+from helpers.curate import curate_in_process, snapshot
+from helpers.files import csv_text, write_recipe
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 
-from _helpers import write_recipe, zip_bytes  # noqa: F401  (re-exported to the dictionary tests)
+from helpers.files import write_recipe, zipped as zip_bytes  # noqa: F401  (re-exported to the dictionary tests)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

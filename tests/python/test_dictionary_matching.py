@@ -14,7 +14,7 @@ from curation.dictionaries.idc_forms import acrin_block, recipe_blocks
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
 from curation.pipeline import run
-from _helpers import write_xlsx
+from helpers.files import write_xlsx
 from test_dictionary_idc_forms import ACRIN_6667, ACRIN_6668, ENTRIES, SOURCES
 
 

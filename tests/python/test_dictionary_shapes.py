@@ -15,7 +15,7 @@ from curation.dictionaries.model import Option, is_sas_format, split_names
 from curation.dictionaries.spec import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 from test_dictionary_fixtures import HEADER, csv_bytes, write_acrin_xlsx
-from _helpers import write_xlsx
+from helpers.files import write_xlsx
 
 WHERE = Where(recipe="demo.yaml")
 

@@ -20,7 +20,7 @@ from curation.harmonization.seeds import check_release, load_mappings, seed_file
 from curation.harmonization.standard import load_standard
 from curation.metadata import Release
 from curation.pipeline import run
-from dbt_project import DbtProject
+from helpers.dbt_project import DbtProject
 from test_dictionary_fixtures import REPO
 
 STANDARD = load_standard()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from _helpers import write_xlsx, write_zip
+from helpers.files import write_xlsx, write_zip
 from curation.errors import CurationError, Reason
 from curation.idc_import import import_idc, write_recipes
 from curation.recipe import load_recipe
@@ -316,7 +316,7 @@ def test_a_tcia_api_spelling_that_links_to_no_image_follows_the_dicom_prefix(tmp
 def test_the_committed_recipes_are_the_converters_output(tmp_path: Path) -> None:
     """recipes/ holds what `curate import-idc` writes from the bundled IDC recipe file; a line
     edited by hand ends with a '# hand edit: why' comment (and is the only kind that may differ)."""
-    from _helpers import REPO
+    from helpers import REPO
     from curation.index_path import series_index
 
     index = series_index()

@@ -1,6 +1,6 @@
 """Known-answer tests of the imaging views on the fixture corpus (issue 6, items 3-6).
 
-The fixture generator (curation.dicom.fixtures) declares every object it writes; these tests
+The fixture generator (helpers.dicom_corpus) declares every object it writes; these tests
 build the views from the committed corpus and compare each view, row by row, with what the
 generator wrote. The `test_better_than_idc_*` tests each fail on IDC's own view queries.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import pydicom
 import pytest
 
-from curation.dicom import fixtures as fx
-from imaging_build import CORPUS, REPO, build_imaging, connect, flat_schema, rows
-from imaging_published_schemas import DICOM_ALL_LEADING, DICOM_ALL_UIDS, PUBLISHED
+from helpers import dicom_corpus as fx
+from helpers.imaging import CORPUS, REPO, build_imaging, connect, flat_schema, rows
+from helpers.imaging_published_schemas import DICOM_ALL_LEADING, DICOM_ALL_UIDS, PUBLISHED
 
 VIEWS = ["segmentations", "measurement_groups", "qualitative_measurements", "quantitative_measurements"]
 

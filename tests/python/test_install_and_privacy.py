@@ -11,7 +11,7 @@ import tomllib
 
 import yaml
 
-from _warehouse import REPO
+from helpers.warehouse import REPO
 
 
 def test_licence_is_an_spdx_string():

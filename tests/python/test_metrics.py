@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from _warehouse import BIN, IDC_VERSION, REPO, Warehouse, built_warehouse
+from helpers.warehouse import BIN, IDC_VERSION, REPO, Warehouse, built_warehouse
 
 SEMANTIC = f"idc_v{IDC_VERSION}_semantic"
 

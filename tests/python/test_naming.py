@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import csv_text, curate_in_process, write_recipe
+from helpers.curate import curate_in_process
+from helpers.files import csv_text, write_recipe
 from curation.naming import (
     RESERVED_NAMES,
     join_header_cells,

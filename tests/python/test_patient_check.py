@@ -15,7 +15,9 @@ import duckdb
 import pytest
 import yaml
 
-from _helpers import REPO, csv_text, curate_in_process, invoke_curate, write_recipe
+from helpers import REPO
+from helpers.curate import curate_in_process, invoke_curate
+from helpers.files import csv_text, write_recipe
 from curation import patient_check
 from curation.index_path import SeriesIndex
 from curation.patient_check import summary_lines, unmatched_ids

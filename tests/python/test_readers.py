@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from _helpers import curate_in_process, write_recipe, write_xlsx
+from helpers.curate import curate_in_process
+from helpers.files import write_recipe, write_xlsx
 from curation.errors import CurationError, Reason, Where
 from curation.readers import cell_text, read_csv, read_grid, read_workbook
 

@@ -10,7 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from _warehouse import IDC_VERSION, REPO, built_warehouse
+from helpers.warehouse import IDC_VERSION, REPO, built_warehouse
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)

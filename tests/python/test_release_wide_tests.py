@@ -13,8 +13,8 @@ import yaml
 
 from curation.metadata import Release
 from curation.pipeline import run
-from dbt_project import DbtProject
-from _helpers import write_recipe
+from helpers.dbt_project import DbtProject
+from helpers.files import write_recipe
 from test_dictionary_fixtures import acrin_project, redcap_project
 
 RELEASE_WIDE = ("clinical_keys_not_null", "clinical_tables_match_column_metadata",

@@ -21,7 +21,9 @@ from pathlib import Path
 import pathspec
 import pytest
 
-from _helpers import REPO, csv_text, curate_in_process, invoke_curate, snapshot, write_recipe
+from helpers import REPO
+from helpers.curate import curate_in_process, invoke_curate, snapshot
+from helpers.files import csv_text, write_recipe
 from curation import folder_swap, table_builder
 from curation.errors import CurationError, Reason
 from curation.pipeline import lock_path

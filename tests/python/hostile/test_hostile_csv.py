@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from curation.errors import CurationError, Reason
-from engine_fixtures import curate
+from helpers.curate import curate
 
 RECIPE = """\
     collection_id: demo

@@ -13,7 +13,7 @@ import pytest
 
 from curation.errors import CurationError, Reason
 from curation.recipe import load_recipe
-from engine_fixtures import csv_bytes, zipped
+from helpers.files import csv_bytes, zipped
 
 DATA = csv_bytes("patient,age", "P1,40")
 
@@ -123,7 +123,7 @@ def test_yaml_aliases_are_refused_before_they_expand(tmp_path):
 
 
 def test_a_backtracking_stop_at_regex_stops_with_a_clear_error(tmp_path):
-    from engine_fixtures import curate
+    from helpers.curate import curate
 
     rows = ["patient,age"] + [f"P{i},{i}" for i in range(3)] + ["a" * 40 + "!,"]
     recipe = """\
@@ -142,7 +142,7 @@ def test_a_backtracking_stop_at_regex_stops_with_a_clear_error(tmp_path):
 
 
 def test_a_backtracking_patient_id_regex_stops_with_a_clear_error(tmp_path):
-    from engine_fixtures import curate
+    from helpers.curate import curate
 
     recipe = """\
         collection_id: demo

@@ -14,7 +14,8 @@ import pytest
 
 from curation import limits
 from curation.errors import CurationError, Reason
-from engine_fixtures import csv_bytes, curate, zipped
+from helpers.curate import curate
+from helpers.files import csv_bytes, zipped
 from hostile_files import inline, number, raw_xlsx, understating_zip, zip_bomb
 
 CSV_RECIPE = """\
@@ -133,7 +134,7 @@ def test_a_workbook_whose_sheet_xml_is_a_bomb_is_refused(tmp_path):
 
 def _peak_rss_mb(tmp_path, recipe: str, files: dict[str, bytes]) -> tuple[int, str]:
     """Peak resident memory of a ``curate`` process on the given inputs, in MB, and its stderr."""
-    from engine_fixtures import lay_out
+    from helpers.curate import lay_out
 
     recipe_path, sources_root = lay_out(tmp_path, recipe, files)
     probe = textwrap.dedent("""\

@@ -11,7 +11,8 @@ import pytest
 
 from curation import bigquery_limits, quality_gate
 from curation.errors import CurationError, Reason
-from engine_fixtures import csv_bytes, curate, lay_out
+from helpers.curate import curate, lay_out
+from helpers.files import csv_bytes
 
 RECIPE = """\
     collection_id: demo

@@ -8,7 +8,8 @@ import pytest
 
 from curation import seed_writer
 from curation.errors import CurationError, Reason
-from engine_fixtures import csv_bytes, curate
+from helpers.curate import curate
+from helpers.files import csv_bytes
 from hostile_files import inline, number, raw_xlsx
 
 RECIPE = """\
