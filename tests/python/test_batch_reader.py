@@ -16,7 +16,8 @@ from curation.batch_reader import read_batch
 from curation.column_types import Kind
 from curation.errors import CurationError, Reason
 from curation.recipe import load_recipes
-from engine_fixtures import csv_bytes, lay_out, xlsx
+from helpers.curate import lay_out
+from helpers.files import csv_bytes, xlsx
 
 
 def batches(tmp_path: Path, batch: str, files: dict[str, bytes], *, mode: str = "idc", table: str = "",

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import REPO
+from helpers import REPO
 from curation.errors import CurationError, Reason, Where
 from curation.layout import LayoutOptions, SkipReason, apply_layout, pandas_rows
 from curation.layout.columns import select_columns
