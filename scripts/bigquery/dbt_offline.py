@@ -29,7 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import offline_catalog  # noqa: E402
 
-API_TYPE_NAMES = {"INT64": "INTEGER", "FLOAT64": "FLOAT", "BOOL": "BOOLEAN"}
+from curation.column_types import BIGQUERY_TYPES  # noqa: E402
+
+# standard names -> the names BigQuery's API returns (INTEGER, FLOAT, BOOLEAN), the curated types' names
+API_TYPE_NAMES = {standard: t.value for t, standard in BIGQUERY_TYPES.items() if standard != t.value}
 
 
 def _api_field(field: dict) -> dict:
