@@ -571,3 +571,17 @@ def test_codes_compare_by_their_digits_never_through_a_float():
     assert code_text("12345678901234567891") != code_text("12345678901234567892")  # one float64
     assert [code_text(v) for v in (" 1.0", "+1", "001", "1.", "-0", "-5.00")] == ["1", "1", "1", "1", "0", "-5"]
     assert [code_text(v) for v in ("1e3", "1.5", "A1", "")] == ["1e3", "1.5", "A1", ""]
+
+
+def test_the_dbt_type_name_macro_agrees_with_the_target_maps():
+    """macros/cross_db/idc_type_name.sql names a built column's type as column_metadata does;
+    for the curated types it must give back what curation.column_types maps them to."""
+    import re
+
+    from curation.column_types import BIGQUERY_TYPES, DUCKDB_TYPES
+
+    text = (Path(__file__).resolve().parents[2] / "macros" / "cross_db" / "idc_type_name.sql").read_text()
+    for adapter, names in (("duckdb", DUCKDB_TYPES), ("bigquery", BIGQUERY_TYPES)):
+        body = text.split(f"macro {adapter}__idc_type_name")[1].split("endmacro")[0]
+        macro = dict(re.findall(r"'(\w+)': '(\w+)'", body))
+        assert {t: macro.get(names[t]) for t in ColumnType} == {t: t.value for t in ColumnType}, adapter
