@@ -28,14 +28,18 @@ import re
 import sys
 from pathlib import Path
 
+from curation.column_types import BIGQUERY_TYPES
+
 HERE = Path(__file__).resolve().parent
 SOURCE_SCHEMAS = HERE / "source_schemas"
 
-# Type names a seed's column_types or a column's data_type may use -> BigQuery standard names.
+# Type names a seed's column_types or a column's data_type may use -> BigQuery standard names:
+# the curated types by their names and their standard names (curation.column_types), then the rest.
 TYPE_NAMES = {
-    "STRING": "STRING", "INT64": "INT64", "INTEGER": "INT64", "INT": "INT64", "BIGINT": "INT64",
-    "FLOAT64": "FLOAT64", "FLOAT": "FLOAT64", "BOOL": "BOOL", "BOOLEAN": "BOOL",
-    "NUMERIC": "NUMERIC", "BIGNUMERIC": "BIGNUMERIC", "DATE": "DATE", "DATETIME": "DATETIME",
+    **{t.value: standard for t, standard in BIGQUERY_TYPES.items()},
+    **{standard: standard for standard in BIGQUERY_TYPES.values()},
+    "INT": "INT64", "BIGINT": "INT64",
+    "NUMERIC": "NUMERIC", "BIGNUMERIC": "BIGNUMERIC", "DATETIME": "DATETIME",
     "TIMESTAMP": "TIMESTAMP", "TIME": "TIME", "BYTES": "BYTES", "JSON": "JSON",
 }
 

@@ -23,7 +23,10 @@ from bigquery_check.pinned import require
 require("dbt-bigquery", "1.12.1", __name__)
 require("dbt-adapters", "1.24.5", __name__)
 
-API_TYPE_NAMES = {"INT64": "INTEGER", "FLOAT64": "FLOAT", "BOOL": "BOOLEAN"}
+from curation.column_types import BIGQUERY_TYPES  # noqa: E402
+
+# standard names -> the names BigQuery's API returns (INTEGER, FLOAT, BOOLEAN), the curated types' names
+API_TYPE_NAMES = {standard: t.value for t, standard in BIGQUERY_TYPES.items() if standard != t.value}
 
 
 def _api_field(field: dict) -> dict:

@@ -28,6 +28,18 @@ import time
 from pathlib import Path
 
 CHECKED_MATERIALIZATIONS = {"table", "view", "incremental", "materialized_view", "snapshot"}
+# BigQuery standard type names -> ZetaSQL type kinds. This script runs in its own venv, without
+# the curation package: tests/python/test_column_types.py checks the curated types' entries
+# against curation.column_types.ZETASQL_TYPES.
+ZETASQL_KINDS = {
+    "STRING": "TYPE_STRING", "INT64": "TYPE_INT64", "FLOAT64": "TYPE_DOUBLE", "BOOL": "TYPE_BOOL",
+    "NUMERIC": "TYPE_NUMERIC", "BIGNUMERIC": "TYPE_BIGNUMERIC", "DATE": "TYPE_DATE",
+    "DATETIME": "TYPE_DATETIME", "TIMESTAMP": "TYPE_TIMESTAMP", "TIME": "TYPE_TIME",
+    "BYTES": "TYPE_BYTES", "JSON": "TYPE_JSON", "GEOGRAPHY": "TYPE_GEOGRAPHY",
+    "INTERVAL": "TYPE_INTERVAL",
+}
+# BigQuery's API (legacy) names -> standard names
+LEGACY_NAMES = {"INTEGER": "INT64", "FLOAT": "FLOAT64", "BOOLEAN": "BOOL", "STRUCT": "RECORD"}
 
 
 def zetasql_type(field: dict):
@@ -35,15 +47,7 @@ def zetasql_type(field: dict):
     from zetasql.wasi._pb2.zetasql.public import type_pb2
     from zetasql.wasi._pb2.zetasql.public.type_pb2 import TypeProto
 
-    kinds = {
-        "STRING": "TYPE_STRING", "INT64": "TYPE_INT64", "FLOAT64": "TYPE_DOUBLE", "BOOL": "TYPE_BOOL",
-        "NUMERIC": "TYPE_NUMERIC", "BIGNUMERIC": "TYPE_BIGNUMERIC", "DATE": "TYPE_DATE",
-        "DATETIME": "TYPE_DATETIME", "TIMESTAMP": "TYPE_TIMESTAMP", "TIME": "TYPE_TIME",
-        "BYTES": "TYPE_BYTES", "JSON": "TYPE_JSON", "GEOGRAPHY": "TYPE_GEOGRAPHY",
-        "INTERVAL": "TYPE_INTERVAL",
-    }
-    legacy = {"INTEGER": "INT64", "FLOAT": "FLOAT64", "BOOLEAN": "BOOL", "STRUCT": "RECORD"}
-    name = legacy.get(field["type"].upper(), field["type"].upper())
+    name = LEGACY_NAMES.get(field["type"].upper(), field["type"].upper())
     if name == "RECORD":
         element = TypeProto(
             type_kind=type_pb2.TYPE_STRUCT,
@@ -52,8 +56,8 @@ def zetasql_type(field: dict):
                 for f in field["fields"]
             ]),
         )
-    elif name in kinds:
-        element = TypeProto(type_kind=getattr(type_pb2, kinds[name]))
+    elif name in ZETASQL_KINDS:
+        element = TypeProto(type_kind=getattr(type_pb2, ZETASQL_KINDS[name]))
     else:
         raise ValueError(f"column {field['name']}: unknown BigQuery type {field['type']}")
     if (field.get("mode") or "NULLABLE").upper() == "REPEATED":

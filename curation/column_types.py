@@ -1,9 +1,13 @@
 """Column types: one SQL type per column, decided over all of a table's batches.
 
-This module is the only place that decides a column's type: the table builder asks it for
-every column (``type_column``), the recipe's ``column_types`` overrides are checked by it
-(``misfit``), and dictionaries ask it whether their type fits (``retype``). Types are named
-as in BigQuery's column_metadata (``SqlType``): INTEGER, FLOAT, BOOLEAN, DATE, STRING.
+This module is the only place that decides and converts a column's type: the table builder
+asks it for every column (``type_column``), the recipe's ``column_types`` overrides are
+checked by it (``misfit``), dictionaries ask it whether their type fits (``retype``) and how a
+value compares with their codes (``code_text``), and the quality gate asks it whether a
+seed's text is what it writes for the column's type (``conforms``). Types are named as in
+BigQuery's column_metadata (``ColumnType``): INTEGER, FLOAT, BOOLEAN, DATE, STRING; each
+target's name for them is in one map here: ``SEED_TYPES`` (the seeds' dbt ``column_types``),
+``DUCKDB_TYPES``, ``BIGQUERY_TYPES`` (standard SQL) and ``ZETASQL_TYPES`` (type kinds).
 
 Two modes, chosen per recipe (``type_mode``):
 
@@ -82,17 +86,48 @@ The work is done with Arrow compute kernels on whole columns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from enum import Enum
-from typing import Literal, get_args
+from enum import Enum, StrEnum
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-SqlType = Literal["INTEGER", "FLOAT", "BOOLEAN", "DATE", "STRING"]
-SQL_TYPES: tuple[str, ...] = get_args(SqlType)
+
+
+class ColumnType(StrEnum):
+    """The type of a curated column, named as BigQuery's API and IDC's column_metadata name it."""
+
+    INTEGER = "INTEGER"
+    FLOAT = "FLOAT"
+    BOOLEAN = "BOOLEAN"
+    DATE = "DATE"
+    STRING = "STRING"
+
+
+INTEGER, FLOAT, BOOLEAN, DATE, STRING = ColumnType
+NUMERIC_TYPES: Final = (INTEGER, FLOAT)
+# A dictionary's type meaning INTEGER or FLOAT, as the values decide (``retype``).
+NUMBER: Final = "NUMBER"
+
+# Each target's name of each type, defined once.
+SEED_TYPES: Final[dict[ColumnType, str]] = {  # dbt seed ``column_types``: one YAML for both targets
+    STRING: "string",
+    INTEGER: "int64",
+    BOOLEAN: "bool",
+    DATE: "date",
+    FLOAT: "{{ 'float64' if target.type == 'bigquery' else 'double' }}",  # DOUBLE vs FLOAT64
+}
+DUCKDB_TYPES: Final[dict[ColumnType, str]] = {
+    STRING: "VARCHAR", INTEGER: "BIGINT", FLOAT: "DOUBLE", BOOLEAN: "BOOLEAN", DATE: "DATE"}
+BIGQUERY_TYPES: Final[dict[ColumnType, str]] = {  # GoogleSQL (standard) names
+    STRING: "STRING", INTEGER: "INT64", FLOAT: "FLOAT64", BOOLEAN: "BOOL", DATE: "DATE"}
+ZETASQL_TYPES: Final[dict[ColumnType, str]] = {  # zetasql.TypeKind names
+    STRING: "TYPE_STRING", INTEGER: "TYPE_INT64", FLOAT: "TYPE_DOUBLE", BOOLEAN: "TYPE_BOOL", DATE: "TYPE_DATE"}
+
 TypeMode = Literal["idc", "inferred"]
 IdcPath = Literal["conventional", "acrin"]
 
@@ -102,6 +137,7 @@ _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _LEADING_ZERO_RE = r"^[+-]?0\d"
 _WHOLE_DECIMAL_RE = r"^[+-]?\d+\.0*$"  # whole by its text: no exponent, only zeros after the point
 _BOOL_WORDS = pa.array(["TRUE", "FALSE"])
+_BOOL_TEXTS = pa.array(["true", "false"], type=pa.large_string())  # a BOOLEAN column's seed text
 _INT64_DIGITS = 19
 _SAMPLE = 64
 # pandas' default NA tokens (read_csv with keep_default_na=True), besides the empty cell
@@ -246,38 +282,38 @@ def profile(values: pd.Series, dates: bool = True) -> BatchProfile:
     return BatchProfile(kind, has_blank, padded)
 
 
-def _idc_type(profiles: list[BatchProfile], missing_somewhere: bool) -> str:
+def _idc_type(profiles: list[BatchProfile], missing_somewhere: bool) -> ColumnType:
     """IDC's conventional path."""
     kinds = set()
     for p in profiles:
         # IDC reads blanks as "" text, so a blank makes the whole batch column text.
         kinds.add(Kind.STRING if p.has_blank or p.kind in (Kind.EMPTY, Kind.DATE) else p.kind)
     if Kind.STRING in kinds or Kind.BOOLEAN in kinds:
-        return "STRING"  # TRUE/FALSE columns are written as text: never BOOLEAN on this path
+        return STRING  # TRUE/FALSE columns are written as text: never BOOLEAN on this path
     if kinds == {Kind.INTEGER}:
-        return "STRING" if missing_somewhere else "INTEGER"
+        return STRING if missing_somewhere else INTEGER
     if Kind.FLOAT in kinds:
-        return "FLOAT"
+        return FLOAT
     # Only integers and whole decimals: IDC turns them into integers written as text.
-    return "STRING"
+    return STRING
 
 
-def _inferred_type(profiles: list[BatchProfile]) -> str:
+def _inferred_type(profiles: list[BatchProfile]) -> ColumnType:
     if any(p.padded for p in profiles):
-        return "STRING"  # codes with leading zeros keep them
+        return STRING  # codes with leading zeros keep them
     kinds = {p.kind for p in profiles if p.kind is not Kind.EMPTY}
     if not kinds:
-        return "STRING"
+        return STRING
     if kinds <= {Kind.INTEGER, Kind.WHOLE_FLOAT}:
-        return "INTEGER"
+        return INTEGER
     if kinds <= {Kind.INTEGER, Kind.WHOLE_FLOAT, Kind.FLOAT}:
-        return "FLOAT"
+        return FLOAT
     if len(kinds) == 1:
-        return {Kind.BOOLEAN: "BOOLEAN", Kind.DATE: "DATE"}.get(kinds.pop(), "STRING")
-    return "STRING"
+        return {Kind.BOOLEAN: BOOLEAN, Kind.DATE: DATE}.get(kinds.pop(), STRING)
+    return STRING
 
 
-def decide_type(profiles: list[BatchProfile], missing_somewhere: bool, mode: str) -> str:
+def decide_type(profiles: list[BatchProfile], missing_somewhere: bool, mode: str) -> ColumnType:
     """The SQL type of a column from its profiles in the batches that have it (``idc``: the
     conventional path, without the cast column rule; ``type_column`` has every rule)."""
     if mode == "idc":
@@ -285,8 +321,8 @@ def decide_type(profiles: list[BatchProfile], missing_somewhere: bool, mode: str
     return _inferred_type(profiles)
 
 
-_ACRIN_TYPES = {Kind.INTEGER: "INTEGER", Kind.WHOLE_FLOAT: "INTEGER", Kind.FLOAT: "FLOAT",
-                Kind.BOOLEAN: "BOOLEAN", Kind.DATE: "DATE"}
+_ACRIN_TYPES = {Kind.INTEGER: INTEGER, Kind.WHOLE_FLOAT: INTEGER, Kind.FLOAT: FLOAT,
+                Kind.BOOLEAN: BOOLEAN, Kind.DATE: DATE}
 
 
 def pandas_na_text(values: pd.Series) -> np.ndarray:
@@ -295,13 +331,13 @@ def pandas_na_text(values: pd.Series) -> np.ndarray:
         zero_copy_only=False)
 
 
-def _acrin_type(values: pd.Series, na_text: np.ndarray) -> str:
+def _acrin_type(values: pd.Series, na_text: np.ndarray) -> ColumnType:
     """IDC's ACRIN path: pandas' default NA reading, whole floats recast, BigQuery auto-detection."""
     trimmed = pc.utf8_trim_whitespace(_arrow(values))
     absent = pc.or_(pc.equal(trimmed, ""), pa.array(na_text))
     if _all(absent):
-        return "STRING"  # no value at all
-    return _ACRIN_TYPES.get(_kind(pc.filter(trimmed, pc.invert(absent))), "STRING")
+        return STRING  # no value at all
+    return _ACRIN_TYPES.get(_kind(pc.filter(trimmed, pc.invert(absent))), STRING)
 
 
 @dataclass(frozen=True)
@@ -309,7 +345,7 @@ class TypedColumn:
     """A column's SQL type and its seed text; ``nulled`` marks the cells written NULL although
     they hold text (IDC's ACRIN path reads ``NA`` and the like as NULL)."""
 
-    sql_type: str
+    sql_type: ColumnType
     values: pd.Series
     nulled: np.ndarray
 
@@ -323,50 +359,97 @@ def type_column(values: pd.Series, profiles: list[BatchProfile], missing_somewhe
     if mode == "idc" and path == "acrin":
         na_text = pandas_na_text(values)
         sql_type = _acrin_type(values, na_text)
-        if sql_type == "STRING" or not na_text.any():
+        if sql_type == STRING or not na_text.any():
             return TypedColumn(sql_type, format_text(values, sql_type, []), none)
         cleaned = values.where(~na_text, "")
         return TypedColumn(sql_type, format_text(cleaned, sql_type, []), na_text)
     if mode == "idc" and cast:
-        return TypedColumn("STRING", format_text(values, "STRING", []), none)
+        return TypedColumn(STRING, format_text(values, STRING, []), none)
     sql_type = decide_type(profiles, missing_somewhere, mode)
     return TypedColumn(sql_type, format_text(values, sql_type, profiles), none)
+
+
+def _within_int64(texts: pa.Array, candidates: pa.Array) -> pa.Array:
+    """``candidates`` (integer texts: sign and digits) narrowed to those within 64 bits; only
+    texts of 19 digits or more are looked at one by one."""
+    digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(texts, "+-"), "0")).to_numpy(zero_copy_only=False)
+    ok = np.asarray(candidates.to_numpy(zero_copy_only=False)).copy()
+    for i in np.flatnonzero(ok & (digits >= _INT64_DIGITS)):
+        ok[i] = -(2**63) <= int(texts[i].as_py()) < 2**63
+    return pa.array(ok)
+
+
+def _real_dates(texts: pa.Array) -> pa.Array:
+    """Per value: whether it is a valid ISO date ``YYYY-MM-DD`` (2012-02-30 is not)."""
+    dated = pc.match_substring_regex(texts, _DATE_RE)
+    parsed = pc.strptime(pc.if_else(dated, texts, "1970-01-01"), format="%Y-%m-%d", unit="s",
+                         error_is_null=True)
+    # strptime rolls 2012-02-30 over to March: a real date prints back as it was written
+    real = pc.equal(pc.fill_null(pc.strftime(parsed, format="%Y-%m-%d"), ""), pc.cast(texts, pa.string()))
+    return pc.and_(dated, real)
 
 
 def _fit_mask(trimmed: pa.Array, sql_type: str) -> pa.Array:
     """Per value: whether it fits ``sql_type`` (blanks fit every type), by the rules above."""
     blank = pc.equal(trimmed, "")
-    if sql_type == "STRING":
+    if sql_type == STRING:
         return pc.or_(blank, pc.invert(blank))
-    if sql_type == "BOOLEAN":
+    if sql_type == BOOLEAN:
         return pc.or_(blank, pc.is_in(pc.utf8_upper(trimmed), value_set=_BOOL_WORDS))
-    if sql_type == "DATE":
-        dated = pc.match_substring_regex(trimmed, _DATE_RE)
-        parsed = pc.strptime(pc.if_else(dated, trimmed, "1970-01-01"), format="%Y-%m-%d", unit="s",
-                             error_is_null=True)
-        real = pc.equal(pc.fill_null(pc.strftime(parsed, format="%Y-%m-%d"), ""),
-                        pc.cast(trimmed, pa.string()))
-        return pc.or_(blank, pc.and_(dated, real))
+    if sql_type == DATE:
+        return pc.or_(blank, _real_dates(trimmed))
     unsigned = _unsigned(trimmed)
     is_int = pc.match_substring_regex(unsigned, _INT_RE)
     # a code written with leading zeros (007) is not a number: it would lose them
     padded = pc.match_substring_regex(trimmed, _LEADING_ZERO_RE)
-    digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(trimmed, "+-"), "0")).to_numpy(zero_copy_only=False)
-    int_ok = pc.and_not(is_int, padded).to_numpy(zero_copy_only=False).copy()
-    for i in np.flatnonzero(int_ok & (digits >= _INT64_DIGITS)):
-        int_ok[i] = -(2**63) <= int(trimmed[i].as_py()) < 2**63
+    int_ok = _within_int64(trimmed, pc.and_not(is_int, padded))
     is_number = pc.and_not(pc.and_(pc.match_substring_regex(unsigned, _NUMBER_RE), pc.invert(is_int)), padded)
     numbers = pc.cast(pc.if_else(is_number, unsigned, "0"), pa.float64())
     decimal_ok = pc.and_(is_number, pc.is_finite(numbers))
-    if sql_type == "INTEGER":  # whole by its digits, and within 64 bits
+    if sql_type == INTEGER:  # whole by its digits, and within 64 bits
         whole_text = pc.match_substring_regex(unsigned, _WHOLE_DECIMAL_RE)
         integer_part = pc.replace_substring_regex(pc.if_else(whole_text, unsigned, "0"), r"\.0*$", "")
-        part_digits = pc.utf8_length(pc.utf8_ltrim(integer_part, "0")).to_numpy(zero_copy_only=False)
-        whole_ok = whole_text.to_numpy(zero_copy_only=False).copy()
-        for i in np.flatnonzero(whole_ok & (part_digits >= _INT64_DIGITS)):
-            whole_ok[i] = -(2**63) <= int(integer_part[i].as_py()) < 2**63
-        decimal_ok = pc.and_(decimal_ok, pa.array(whole_ok))
-    return pc.or_(pc.or_(blank, pa.array(int_ok)), decimal_ok)
+        decimal_ok = pc.and_(decimal_ok, _within_int64(integer_part, whole_text))
+    return pc.or_(pc.or_(blank, int_ok), decimal_ok)
+
+
+def conforms(values: pa.Array | pa.ChunkedArray, sql_type: str) -> pa.Array | pa.ChunkedArray:
+    """Per value of a seed column (text, NULL for a missing value): whether it is NULL or the
+    text this module writes for a value of ``sql_type`` (``format_text``), which dbt loads as
+    that type on DuckDB and BigQuery. INTEGER: an integer within 64 bits in its canonical
+    text (``-7``; not ``+7``, ``007`` nor ``7.0``); FLOAT: a finite number (``1.5``, ``01.5``,
+    ``1e-3``; not ``inf``); BOOLEAN: ``true`` or ``false``; DATE: a valid ISO date; STRING:
+    any text. Surrounding blanks conform to STRING only. What the quality gate checks."""
+    if not pa.types.is_large_string(values.type):
+        values = pc.cast(values, pa.large_string())
+    text = pc.fill_null(values, "")
+    if sql_type == STRING:
+        ok = pc.invert(pc.is_null(text))  # all true
+    elif sql_type == BOOLEAN:
+        ok = pc.is_in(text, value_set=_BOOL_TEXTS)
+    elif sql_type == DATE:
+        ok = _real_dates(text)
+    elif sql_type == INTEGER:
+        ok = _within_int64(text, pc.match_substring_regex(text, _INT_RE))
+        ok = pc.and_(ok, pc.equal(_integer_text(pc.if_else(ok, text, "0")), text))
+    elif sql_type == FLOAT:
+        number = pc.match_substring_regex(text, _NUMBER_RE)
+        ok = pc.and_(number, pc.is_finite(pc.cast(pc.if_else(number, _unsigned(text), "0"), pa.float64())))
+    else:
+        raise ValueError(f"not a column type: {sql_type!r}")
+    return pc.or_(pc.is_null(values), ok)
+
+
+def code_text(value: str) -> str:
+    """A value as compared with a dictionary's codes: trimmed, and a whole number by its
+    integer text, by its digits (``1.0``, ``+1`` and ``001`` are ``1``), never through a float
+    (``12345678901234567891`` stays itself)."""
+    text = str(value).strip()
+    if not (re.match(_INT_RE, text) or re.match(_WHOLE_DECIMAL_RE, text)):
+        return text
+    sign = "-" if text.startswith("-") else ""
+    digits = text.lstrip("+-").split(".")[0].lstrip("0")
+    return sign + digits if digits else "0"
 
 
 def misfit(values: pd.Series, sql_type: str) -> int | None:
@@ -381,7 +464,7 @@ def override(values: pd.Series, sql_type: str) -> pd.Series:
     return format_text(values, sql_type, [])
 
 
-def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[str, pd.Series] | None:
+def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[ColumnType, pd.Series] | None:
     """A dictionary's type for a column typed ``sql_type`` (``type_mode: inferred`` only).
 
     ``target`` is INTEGER, NUMBER (INTEGER or FLOAT, as the values decide), DATE or STRING.
@@ -391,14 +474,15 @@ def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[str, p
     """
     unchanged = (sql_type, values)
     present = values.dropna()
-    if target is None or target == sql_type or sql_type == "BOOLEAN" or (present.str.strip() == "").all():
+    if target is None or target == sql_type or sql_type == BOOLEAN or (present.str.strip() == "").all():
         return unchanged
-    if target == "NUMBER":
-        if sql_type in ("INTEGER", "FLOAT"):
+    if target == NUMBER:
+        if sql_type in NUMERIC_TYPES:
             return unchanged
-        target = "INTEGER" if misfit(present, "INTEGER") is None else "FLOAT"
-    if target == "STRING":
-        return "STRING", values
+        target = INTEGER if misfit(present, INTEGER) is None else FLOAT
+    target = ColumnType(target)
+    if target == STRING:
+        return STRING, values
     if misfit(present, target) is not None:
         return None
     return target, format_text(values, target, [])
@@ -423,18 +507,18 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
     original = _arrow(values)
     trimmed = pc.utf8_trim_whitespace(original)
     blank = pc.equal(trimmed, "")
-    if sql_type == "INTEGER" or (
+    if sql_type == INTEGER or (
         # idc mode: whole decimals become integers written as text, unless a blank made the
         # batch text (then IDC kept the text as it was).
-        sql_type == "STRING" and profiles and all(
+        sql_type == STRING and profiles and all(
             p.kind in (Kind.INTEGER, Kind.WHOLE_FLOAT, Kind.EMPTY) and not p.has_blank and not p.padded
             for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
     ):
         out = _integer_text(pc.if_else(blank, "0", trimmed))
-    elif sql_type == "BOOLEAN":
+    elif sql_type == BOOLEAN:
         out = pc.utf8_lower(trimmed)
-    elif sql_type in ("FLOAT", "DATE"):
+    elif sql_type in (FLOAT, DATE):
         out = trimmed
     else:
         out = original

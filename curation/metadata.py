@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from curation.column_types import NUMERIC_TYPES, ColumnType
 from curation.releases import version_fields
 from curation.dictionaries.apply import dictionary_values, values_closed
 from curation.table_builder import CuratedColumn, CuratedTable
@@ -29,6 +30,12 @@ COLUMN_METADATA_COLUMNS = [
     "original_column_headers", "values", "values_source", "files", "sheet_names", "batch",
     "column_numbers",
 ]
+# the metadata seeds' typed columns (the others are STRING: nested fields as JSON text)
+TABLE_METADATA_TYPES = {"number_batches": ColumnType.INTEGER}
+COLUMN_METADATA_TYPES = {"case_col": ColumnType.BOOLEAN}
+# column_metadata ``values_source``: where a column's listed values come from
+PROVIDED_DICTIONARY = "provided dictionary"
+INSPECTED_VALUES = "derived from inspection of values"
 
 
 def to_json(value) -> str:
@@ -93,7 +100,7 @@ def observed_values(column: CuratedColumn) -> list[dict]:
     distinct = pd.Series(column.values.dropna().unique())
     if len(distinct) > MAX_LISTED_VALUES or distinct.empty:
         return []
-    if column.sql_type in ("INTEGER", "FLOAT"):
+    if column.sql_type in NUMERIC_TYPES:
         ordered = sorted(distinct, key=float)
     else:
         ordered = sorted(distinct)
@@ -114,10 +121,10 @@ def column_metadata_rows(table: CuratedTable) -> list[dict]:
             "table_name": table.table_name,
             "column": column.name,
             "column_label": label,
-            "data_type": column.sql_type,
+            "data_type": str(column.sql_type),
             "original_column_headers": to_json(list(headers)),
             "values": to_json(observed_values(column) if coded is None else coded),
-            "values_source": "derived from inspection of values" if coded is None else "provided dictionary",
+            "values_source": INSPECTED_VALUES if coded is None else PROVIDED_DICTIONARY,
             "files": to_json([p.file for p in column.provenance]),
             "sheet_names": to_json([p.sheet_name or "" for p in column.provenance]),
             "batch": to_json([p.batch for p in column.provenance]),

@@ -9,7 +9,8 @@ the ``_`` between rows) are kept by every release.
 
 Added here: an empty name becomes ``column_<n>`` (n = 1-based column position); a name already
 taken in the same table gets ``_2``, ``_3``, ... in order of appearance (and a warning);
-the two names the loader adds, ``dicom_patient_id`` and ``source_batch``, count as taken.
+the names of the columns the curator adds (``curation.dbt_contract.ADDED_COLUMNS``:
+``dicom_patient_id`` and ``source_batch``) count as taken.
 A name that is a SQL reserved word (``select``, ``order``, ``values``...) is kept: the clinical
 seeds are loaded with quoted column names (``+quote_columns: true``), on DuckDB and BigQuery.
 """
@@ -18,7 +19,9 @@ from __future__ import annotations
 
 import re
 
-RESERVED_NAMES = ("dicom_patient_id", "source_batch")
+from curation.dbt_contract import ADDED_NAMES
+
+RESERVED_NAMES = ADDED_NAMES  # taken in every table
 STRIP_SINCE = 20  # the first IDC release that strips the joined header
 DEFAULT_RELEASE = 22
 

@@ -22,12 +22,19 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from curation.dbt_contract import (
+    CLINICAL_SEEDS_YAML,
+    PATIENT_ID,
+    PATIENTS_HAVE_IMAGES,
+    TEST_COLLECTIONS,
+    clinical_seed,
+)
 from curation.index_path import SeriesIndex, series_index
 
 EXPLAINED = 10  # unmatched ids shown (and compared with the index) per table
 CLOSEST = 3  # closest index ids shown per unmatched id
 WIDTH = 80
-TEST = "patients_have_images"
+TEST = PATIENTS_HAVE_IMAGES
 
 _LOAD_SQL = """
 create or replace temp table index_patients as
@@ -126,14 +133,14 @@ class TableCheck:
 
 def patient_tests(seeds_dir: Path) -> list[tuple[str, list[str], str]]:
     """(table, collection ids, severity) of every ``patients_have_images`` test in the seeds YAML."""
-    document = yaml.safe_load((seeds_dir / "clinical" / "_clinical__seeds.yml").read_text(encoding="utf-8"))
+    document = yaml.safe_load((seeds_dir / CLINICAL_SEEDS_YAML).read_text(encoding="utf-8"))
     found = []
     for seed in document.get("seeds") or []:
         for column in seed.get("columns") or []:
             for test in column.get("data_tests") or []:
                 if isinstance(test, dict) and TEST in test:
                     spec = test[TEST]
-                    found.append((seed["name"], list(spec["arguments"]["collection_ids"]),
+                    found.append((seed["name"], list(spec["arguments"][TEST_COLLECTIONS]),
                                   spec.get("config", {}).get("severity", "error")))
     return found
 
@@ -147,9 +154,9 @@ def check_seeds(seeds_dir: Path, index: SeriesIndex,
     with _Index(index.path, (c for _, collections, _ in tests for c in collections)) as loaded:
         for table, collections, severity in tests:
             ids = [r[0] for r in loaded.con.execute(
-                "select distinct dicom_patient_id from read_csv($csv, all_varchar = true, header = true) "
-                "where dicom_patient_id is not null",
-                {"csv": str(seeds_dir / "clinical" / f"{table}.csv")}).fetchall()]
+                f"select distinct {PATIENT_ID.name} from read_csv($csv, all_varchar = true, header = true) "
+                f"where {PATIENT_ID.name} is not null",
+                {"csv": str(seeds_dir / clinical_seed(table))}).fetchall()]
             unmatched = loaded.unmatched(collections, ids, EXPLAINED, CLOSEST)
             missing = sorted(set(collections) - loaded.indexed(collections)) if unmatched else []
             checks.append(TableCheck(table, collections, severity, len(ids), unmatched, missing))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from curation import dbt_contract as contract
 from curation.dictionaries.apply import apply_dictionary
 from curation.errors import CurationError, Reason, Where
 from curation.metadata import (
@@ -84,22 +85,24 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
     for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
         data = render_seed(table.frame, table.table_name)
-        files[f"clinical/{seed_name}"] = data
+        files[contract.clinical_seed(table.table_name)] = data
         table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
         rows = column_rows[table.table_name]
         all_column_rows.extend(rows)
         labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
         if on_step:
             on_step(STAGES[3], table.table_name)
-    files["clinical/_clinical__seeds.yml"] = clinical_seeds_yaml(built, labels)
-    files["models/stg_clinical__tables.sql"] = clinical_tables_model(built)
-    files["metadata/raw_table_metadata.csv"] = render_seed(
-        pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS), "raw_table_metadata")
-    files["metadata/raw_column_metadata.csv"] = render_seed(
-        pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS), "raw_column_metadata")
-    files["metadata/raw_release.csv"] = render_seed(
-        pd.DataFrame(release_rows(release.idc_version, release.datetime), columns=RELEASE_COLUMNS), "raw_release")
-    files["metadata/_metadata__seeds.yml"] = metadata_seeds_yaml()
+    files[contract.CLINICAL_SEEDS_YAML] = clinical_seeds_yaml(built, labels)
+    files[contract.TABLES_MODEL] = clinical_tables_model(built)
+    metadata = {
+        contract.TABLE_METADATA_SEED: pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS),
+        contract.COLUMN_METADATA_SEED: pd.DataFrame(all_column_rows, columns=COLUMN_METADATA_COLUMNS),
+        contract.RELEASE_SEED: pd.DataFrame(release_rows(release.idc_version, release.datetime),
+                                            columns=RELEASE_COLUMNS),
+    }
+    for name, frame in metadata.items():
+        files[contract.metadata_seed(name)] = render_seed(frame, name)
+    files[contract.METADATA_SEEDS_YAML] = metadata_seeds_yaml()
     return files
 
 

@@ -4,9 +4,11 @@ The checks are generated from the table's column_metadata rows and named after t
 Expectations expectation types they correspond to (so reports read the same as a GX suite):
   * ``expect_table_row_count_to_be_between``: the table has rows;
   * ``expect_table_columns_to_match_ordered_list``: exactly the documented columns, in order;
-  * ``expect_column_values_to_not_be_null``: dicom_patient_id and source_batch;
-  * ``expect_column_values_to_match_regex``: every value's text parses as the column's type
-    (what dbt will load it as);
+  * ``expect_column_values_to_not_be_null``: the columns the curator adds (dicom_patient_id
+    and source_batch: ``curation.dbt_contract.NOT_NULL``);
+  * ``expect_column_values_to_match_regex``: every value's text is what the curator writes
+    for the column's type, which dbt loads as that type (``curation.column_types.conforms``
+    decides; the gate keeps no patterns of its own);
   * ``expect_column_values_to_be_in_set``: where column_metadata lists values from a provided
     dictionary that the recipe closes (``dictionary: {closed: true}``), values are among them;
     rows that do not say (``values_closed`` absent, e.g. made by hand) are checked too. Values
@@ -27,15 +29,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation.column_types import ColumnType, conforms
+from curation.dbt_contract import NOT_NULL
 from curation.errors import CurationError, Reason, Where
+from curation.metadata import PROVIDED_DICTIONARY
 
-TYPE_PATTERNS = {
-    "INTEGER": r"^[+-]?\d+$",
-    "FLOAT": r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|nan)$",
-    "BOOLEAN": r"^(?:true|false)$",
-    "DATE": r"^\d{4}-\d{2}-\d{2}$",
-}
-NOT_NULL = ("dicom_patient_id", "source_batch")
+# the types whose text is checked (any text is a STRING)
+CHECKED_TYPES = tuple(t.value for t in ColumnType if t is not ColumnType.STRING)
 
 
 @dataclass(frozen=True)
@@ -64,17 +64,16 @@ def _sample(values: pa.Array, mask: pa.Array) -> str:
 
 
 def _type_failures(table_name: str, typed: dict[str, list[tuple[str, pa.Array]]]) -> list[Failure]:
-    """The regex check, one kernel call per type over all its columns at once (the per-call cost
-    of a kernel, not the cells, dominates a wide table); columns are looked at one by one only
-    when some value of their type fails."""
+    """The type check, one ``conforms`` call per type over all its columns at once (the per-call
+    cost of a kernel, not the cells, dominates a wide table); columns are looked at one by one
+    only when some value of their type fails."""
     failures = []
     for data_type, named in typed.items():
-        pattern = TYPE_PATTERNS[data_type]
         together = pa.chunked_array([values for _, values in named], type=pa.large_string())
-        if not pc.any(pc.invert(pc.match_substring_regex(together, pattern))).as_py():
-            continue  # no failing value (nulls do not match and are skipped by any)
+        if pc.all(conforms(together, data_type)).as_py() is not False:
+            continue  # no failing value (NULL conforms)
         for name, values in named:
-            bad = pc.and_not(pc.invert(pc.match_substring_regex(values, pattern)), pc.is_null(values))
+            bad = pc.invert(conforms(values, data_type))
             if pc.any(bad).as_py():
                 failures.append(Failure(table_name, "expect_column_values_to_match_regex", name,
                                         _sample(values, bad)))
@@ -101,10 +100,10 @@ def _check_table(table_name: str, frame: pd.DataFrame, columns: list[dict]) -> l
         if name in NOT_NULL and values.null_count:
             found.append(Failure(table_name, "expect_column_values_to_not_be_null", name,
                                  f"{values.null_count} unexpected value(s), e.g. [None]"))
-        if column["data_type"] in TYPE_PATTERNS:
+        if column["data_type"] in CHECKED_TYPES:
             typed.setdefault(column["data_type"], []).append((name, values))
-            found.append(None)  # the regex check's place, filled below
-        if column["values_source"] != "provided dictionary" or not column.get("values_closed", True):
+            found.append(None)  # the type check's place, filled below
+        if column["values_source"] != PROVIDED_DICTIONARY or not column.get("values_closed", True):
             continue
         codes = [v["option_code"] for v in json.loads(column["values"])]
         if codes:
@@ -113,9 +112,10 @@ def _check_table(table_name: str, frame: pd.DataFrame, columns: list[dict]) -> l
             if pc.any(outside).as_py():
                 found.append(Failure(table_name, "expect_column_values_to_be_in_set", name,
                                      _sample(values, outside)))
-    regex = {f.column: f for f in _type_failures(table_name, typed)}
+    typed_failures = {f.column: f for f in _type_failures(table_name, typed)}
     for name, found in by_column.items():  # in column order, each column's checks in their order
-        failures += [f if f is not None else regex.get(name) for f in found if f is not None or name in regex]
+        failures += [f if f is not None else typed_failures.get(name)
+                     for f in found if f is not None or name in typed_failures]
     return failures
 
 

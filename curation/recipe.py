@@ -18,14 +18,13 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from curation.column_types import IdcPath, SqlType, TypeMode
+from curation.column_types import ColumnType, IdcPath, TypeMode
 from curation.dictionaries.spec import Dictionaries, expand_forms
 from curation.errors import CurationError, Reason, Where
 from curation.layout import LayoutOptions
 from curation.patient_ids import PatientIdStep
 
 FileFormat = Literal["csv", "tsv", "xlsx", "xlsm", "xlsb", "xls"]
-ColumnType = SqlType  # the type names, defined once in curation.column_types
 
 _SUFFIXES: dict[str, FileFormat] = {
     ".csv": "csv",

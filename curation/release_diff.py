@@ -6,6 +6,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from curation.dbt_contract import COLUMN_METADATA_SEED, TABLE_METADATA_SEED, clinical_seed, metadata_seed
 from curation.errors import CurationError, Reason, Where
 
 
@@ -32,18 +33,18 @@ def _read(path: Path) -> list[dict]:
 
 
 def _row_count(seeds: Path, table: str) -> int:
-    with (seeds / "clinical" / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+    with (seeds / clinical_seed(table)).open(encoding="utf-8", newline="") as handle:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
 def diff_releases(old: Path, new: Path) -> list[Change]:
     """Differences from the seeds in ``old`` to those in ``new`` (two curated seed folders)."""
-    old_tables = {r["table_name"]: r for r in _read(old / "metadata" / "raw_table_metadata.csv")}
-    new_tables = {r["table_name"]: r for r in _read(new / "metadata" / "raw_table_metadata.csv")}
+    old_tables = {r["table_name"]: r for r in _read(old / metadata_seed(TABLE_METADATA_SEED))}
+    new_tables = {r["table_name"]: r for r in _read(new / metadata_seed(TABLE_METADATA_SEED))}
     old_columns = {(r["table_name"], r["column"]): r["data_type"]
-                   for r in _read(old / "metadata" / "raw_column_metadata.csv")}
+                   for r in _read(old / metadata_seed(COLUMN_METADATA_SEED))}
     new_columns = {(r["table_name"], r["column"]): r["data_type"]
-                   for r in _read(new / "metadata" / "raw_column_metadata.csv")}
+                   for r in _read(new / metadata_seed(COLUMN_METADATA_SEED))}
     changes = [Change(t, "table_added") for t in new_tables.keys() - old_tables.keys()]
     changes += [Change(t, "table_removed") for t in old_tables.keys() - new_tables.keys()]
     for table in old_tables.keys() & new_tables.keys():

@@ -28,10 +28,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from curation.column_types import ColumnType
 from curation.errors import CurationError, Reason, Where
 
 RELEASES_FILE = Path("releases.yml")
 RELEASE_COLUMNS = ["idc_version", "release_datetime"]
+RELEASE_TYPES = {"idc_version": ColumnType.INTEGER}  # the other columns are STRING
 
 VERSION_FIELDS = (
     "idc_version_table_added", "table_added_datetime", "post_process_src_added_md5",

@@ -33,21 +33,21 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import yaml
 
+from curation import dbt_contract as contract
+from curation.column_types import SEED_TYPES, ColumnType
 from curation.errors import CurationError, Reason, Where
 from curation.folder_swap import clean_leftovers, leftover_prefixes, swap_in
-from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
+from curation.metadata import (
+    COLUMN_METADATA_COLUMNS,
+    COLUMN_METADATA_TYPES,
+    TABLE_METADATA_COLUMNS,
+    TABLE_METADATA_TYPES,
+)
 from curation.recipe import Recipe
+from curation.releases import RELEASE_COLUMNS, RELEASE_TYPES
 from curation.dictionaries.apply import values_meta
 from curation.table_builder import CuratedTable
 
-# Seed column types that DuckDB and BigQuery both accept, but FLOAT (DOUBLE vs FLOAT64).
-SEED_TYPES = {
-    "STRING": "string",
-    "INTEGER": "int64",
-    "BOOLEAN": "bool",
-    "DATE": "date",
-    "FLOAT": "{{ 'float64' if target.type == 'bigquery' else 'double' }}",
-}
 
 
 def render_seed(frame: pd.DataFrame, name: str) -> bytes:
@@ -220,11 +220,11 @@ def _column_tests(column: str, table: CuratedTable, recipe: Recipe) -> list:
     """The per-table data tests of a column. Every other check of a clinical table is a
     release-wide test over all of them (tests/dbt/clinical_*.sql), so dbt gets at most two
     nodes per table: the seed and this test."""
-    if column != "dicom_patient_id":
+    if column != contract.PATIENT_ID.name:
         return []
-    return [{"patients_have_images": {
-        "arguments": {"collection_ids": image_collections(table, recipe),
-                      "index": "{{ ref('stg_idc_index__patients') }}"},
+    return [{contract.PATIENTS_HAVE_IMAGES: {
+        "arguments": {contract.TEST_COLLECTIONS: image_collections(table, recipe),
+                      contract.TEST_INDEX: f"{{{{ ref('{contract.PATIENT_INDEX_MODEL}') }}}}"},
         "config": {"severity": recipe.patients_without_images},
     }}]
 
@@ -236,7 +236,7 @@ def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[t
     for table, recipe in built:
         columns = []
         for c in table.columns:
-            entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
+            entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": str(c.sql_type)}
             tests = _column_tests(c.name, table, recipe)
             if tests:
                 entry["data_tests"] = tests
@@ -249,7 +249,7 @@ def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[t
             "description": f"{table.description} ({table.collection_id})",
             "config": {
                 "column_types": {c.name: SEED_TYPES[c.sql_type] for c in table.columns},
-                "meta": {"collection_id": table.collection_id},
+                "meta": {contract.META_COLLECTION_ID: table.collection_id},
             },
             "columns": columns,
         })
@@ -281,28 +281,30 @@ def _documented(prefix: str, columns: list[str]) -> list[dict]:
              **({"quote": True} if c in ("column", "values") else {})} for c in columns]
 
 
+def _seed_types(columns: list[str], types: dict[str, ColumnType]) -> dict[str, str]:
+    """Seed ``column_types`` of a metadata seed: ``types``' columns so typed, the rest STRING."""
+    return {c: SEED_TYPES[types.get(c, ColumnType.STRING)] for c in columns}
+
+
 def metadata_seeds_yaml() -> bytes:
-    int_columns = {"number_batches"}
     seeds = [
         {
-            "name": "raw_table_metadata",
+            "name": contract.TABLE_METADATA_SEED,
             "description": "table_metadata as curated; nested fields as JSON text",
-            "config": {"column_types": {c: ("int64" if c in int_columns else "string")
-                                        for c in TABLE_METADATA_COLUMNS}},
-            "columns": _documented("tm", TABLE_METADATA_COLUMNS),
+            "config": {"column_types": _seed_types(TABLE_METADATA_COLUMNS, TABLE_METADATA_TYPES)},
+            "columns": _documented(contract.TABLE_METADATA_DOCS, TABLE_METADATA_COLUMNS),
         },
         {
-            "name": "raw_column_metadata",
+            "name": contract.COLUMN_METADATA_SEED,
             "description": "column_metadata as curated; nested fields as JSON text",
-            "config": {"column_types": {c: ("bool" if c == "case_col" else "string")
-                                        for c in COLUMN_METADATA_COLUMNS}},
-            "columns": _documented("cm", COLUMN_METADATA_COLUMNS),
+            "config": {"column_types": _seed_types(COLUMN_METADATA_COLUMNS, COLUMN_METADATA_TYPES)},
+            "columns": _documented(contract.COLUMN_METADATA_DOCS, COLUMN_METADATA_COLUMNS),
         },
         {
-            "name": "raw_release",
+            "name": contract.RELEASE_SEED,
             "description": "the release being curated: its number and date (`curate --release-datetime` or releases.yml)",
-            "config": {"column_types": {"idc_version": "int64", "release_datetime": "string"}},
-            "columns": _documented("rl", ["idc_version", "release_datetime"]),
+            "config": {"column_types": _seed_types(RELEASE_COLUMNS, RELEASE_TYPES)},
+            "columns": _documented(contract.RELEASE_DOCS, RELEASE_COLUMNS),
         },
     ]
     return _dump_yaml({"version": 2, "seeds": seeds})

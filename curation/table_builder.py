@@ -12,7 +12,18 @@ import numpy as np
 import pandas as pd
 
 from curation.batch_reader import BatchData, read_batch
-from curation.column_types import Kind, TypedColumn, leading_zeros, misfit, override, profile, type_column
+from curation.column_types import (
+    NUMERIC_TYPES,
+    ColumnType,
+    Kind,
+    TypedColumn,
+    leading_zeros,
+    misfit,
+    override,
+    profile,
+    type_column,
+)
+from curation.dbt_contract import PATIENT_ID, SOURCE_BATCH
 from curation.errors import CurationError, Reason, Where
 from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
@@ -33,7 +44,7 @@ class Provenance:
 @dataclass
 class CuratedColumn:
     name: str
-    sql_type: str
+    sql_type: ColumnType
     values: pd.Series  # seed text; NULL is missing (None or NaN, by dtype)
     provenance: list[Provenance]
     case_col: bool = False
@@ -123,8 +134,8 @@ def _check_overrides(table: Table, names: list[str], where: Where) -> None:
     if unknown:
         raise CurationError(
             Reason.RECIPE_INVALID,
-            f"column_types names {unknown}, not column(s) of the table (dicom_patient_id and "
-            f"source_batch have fixed types); its columns are {names}",
+            f"column_types names {unknown}, not column(s) of the table ({' and '.join(RESERVED_NAMES)} "
+            f"have fixed types); its columns are {names}",
             where.with_(column=unknown[0]))
 
 
@@ -160,7 +171,7 @@ def _report_nulled(typed: TypedColumn, name: str, batches: list[BatchData], wher
 def _report_unpadded(typed: TypedColumn, name: str, stacked: pd.Series, batches: list[BatchData], where: Where,
                      report: TableReport) -> None:
     """IDC's types make a column of codes like ``007`` INTEGER (7): never silently."""
-    if typed.sql_type not in ("INTEGER", "FLOAT"):
+    if typed.sql_type not in NUMERIC_TYPES:
         return
     padded = leading_zeros(stacked)
     if padded.any():
@@ -195,10 +206,9 @@ def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
     )
     patient_names = {b.patient_column for b in batches}
     columns = [
-        CuratedColumn("dicom_patient_id", "STRING", ids, all_batches,
-                      label="DICOM PatientID of the patient's images"),
-        CuratedColumn("source_batch", "INTEGER", batch_numbers.astype(str).astype(object), all_batches,
-                      label="source batch the row came from (0 when there is one)"),
+        CuratedColumn(PATIENT_ID.name, PATIENT_ID.sql_type, ids, all_batches, label=PATIENT_ID.label),
+        CuratedColumn(SOURCE_BATCH.name, SOURCE_BATCH.sql_type, batch_numbers.astype(str).astype(object),
+                      all_batches, label=SOURCE_BATCH.label),
     ]
     cast_names = {b.cast_column for b in batches}
     for name in names:

@@ -260,14 +260,18 @@ def child_gate(rows: int, cols: int) -> dict:
 
     from curation import quality_gate as gate
 
+    from curation.column_types import ColumnType as T
+    from curation.dbt_contract import PATIENT_ID, SOURCE_BATCH
+    from curation.metadata import INSPECTED_VALUES
+
     names = [f"c{j}" for j in range(cols)]
-    kinds = ["INTEGER", "FLOAT", "STRING", "BOOLEAN", "DATE"]
-    texts = {"INTEGER": "12", "FLOAT": "1.5", "STRING": "word", "BOOLEAN": "true", "DATE": "2020-01-31"}
-    frame = pd.DataFrame({"dicom_patient_id": pd.Series([f"P{i}" for i in range(rows)], dtype="str"),
-                          "source_batch": pd.Series(["0"] * rows, dtype="str"),
+    kinds = list(T)
+    texts = {T.INTEGER: "12", T.FLOAT: "1.5", T.STRING: "word", T.BOOLEAN: "true", T.DATE: "2020-01-31"}
+    frame = pd.DataFrame({PATIENT_ID.name: pd.Series([f"P{i}" for i in range(rows)], dtype="str"),
+                          SOURCE_BATCH.name: pd.Series(["0"] * rows, dtype="str"),
                           **{n: pd.Series([texts[kinds[j % 5]]] * rows, dtype="str") for j, n in enumerate(names)}})
-    columns = [{"column": c, "data_type": t, "values": "[]", "values_source": "derived from inspection of values"}
-               for c, t in [("dicom_patient_id", "STRING"), ("source_batch", "INTEGER"),
+    columns = [{"column": c, "data_type": t, "values": "[]", "values_source": INSPECTED_VALUES}
+               for c, t in [(PATIENT_ID.name, PATIENT_ID.sql_type), (SOURCE_BATCH.name, SOURCE_BATCH.sql_type),
                             *((n, kinds[j % 5]) for j, n in enumerate(names))]]
     cpu = _cpu_seconds()
     gate.check({"t": frame}, {"t": columns})

@@ -26,9 +26,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, fields
 
-import numpy as np
-
 from curation import column_types
+from curation.dbt_contract import META_DICTIONARY_CLOSED, META_DICTIONARY_CODES
 from curation.dictionaries.load import load_dictionary
 from curation.dictionaries.match import Matcher
 from curation.dictionaries.model import Variable
@@ -77,17 +76,13 @@ def values_meta(column: CuratedColumn) -> dict:
     for other columns."""
     if not isinstance(column, CodedColumn) or not column.checked_codes:
         return {}
-    return {"dictionary_codes": column.checked_codes, "dictionary_closed": column.closed}
+    return {META_DICTIONARY_CODES: column.checked_codes, META_DICTIONARY_CLOSED: column.closed}
 
 
 def canonical(value: str) -> str:
-    """A value as compared with codes: trimmed, and ``1.0`` the same as ``1``."""
-    text = str(value).strip()
-    try:
-        number = float(text)
-    except ValueError:
-        return text
-    return str(int(number)) if np.isfinite(number) and number.is_integer() else text
+    """A value as compared with codes: trimmed, and ``1.0`` the same as ``1`` (by its digits:
+    ``curation.column_types.code_text``)."""
+    return column_types.code_text(value)
 
 
 def unknown_values(column: CodedColumn) -> Counter:

@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from curation.column_types import NUMBER, ColumnType
 from curation.errors import CurationError, Reason, Where
 
 _INT = re.compile(r"[+-]?\d+")
 
 # Words dictionaries use for a variable's type, mapped to what the curated column should be.
 # NUMBER is INTEGER or FLOAT, as the values decide. Anything else says nothing about the type.
-_TYPE_WORDS = {
-    "INTEGER": ("yyyy", "integer", "int", "year", "yesno", "truefalse", "slider"),
-    "NUMBER": ("#", "number", "numeric", "num", "float", "decimal", "real", "calc"),
-    "STRING": ("char", "character", "text", "alpha", "string", "$", "notes", "varchar"),
-    "DATE": ("date_ymd", "iso date", "yyyy-mm-dd"),
+_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    ColumnType.INTEGER: ("yyyy", "integer", "int", "year", "yesno", "truefalse", "slider"),
+    NUMBER: ("#", "number", "numeric", "num", "float", "decimal", "real", "calc"),
+    ColumnType.STRING: ("char", "character", "text", "alpha", "string", "$", "notes", "varchar"),
+    ColumnType.DATE: ("date_ymd", "iso date", "yyyy-mm-dd"),
 }
 
 
@@ -95,7 +96,7 @@ def sql_type_of(data_type: str | None, options: list[Option]) -> str | None:
             return sql_type
     codes = [o.code for o in options if not is_sas_missing(o.code)]
     if codes and all(_INT.fullmatch(c) for c in codes):
-        return "INTEGER"
+        return ColumnType.INTEGER
     return None
 
 

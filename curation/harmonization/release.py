@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from curation.dbt_contract import CLINICAL_SEEDS_PROPERTIES
 from curation.errors import CurationError, Reason, Where
 
-SEED_PROPERTIES = "_clinical__seeds.yml"
+SEED_PROPERTIES = CLINICAL_SEEDS_PROPERTIES
 
 
 @dataclass(frozen=True)

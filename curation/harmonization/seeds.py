@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from curation.column_types import SEED_TYPES, ColumnType
 from curation.errors import CurationError, Reason, Where
 from curation.harmonization.mapping import Mapping, MappingFile, load_mapping_file, mapping_files
 from curation.harmonization.release import ReleaseTables
@@ -206,7 +207,7 @@ _COLUMNS = {
 def _properties(headers: dict[str, list[str]]) -> bytes:
     seeds = []
     for name, header in headers.items():
-        types = {c: ("int64" if c == "mapping_line" else "string") for c in header}
+        types = {c: SEED_TYPES[ColumnType.INTEGER if c == "mapping_line" else ColumnType.STRING] for c in header}
         columns = [{"name": c, "description": _COLUMNS[c]} for c in header]
         seeds.append({"name": name, "description": _DESCRIPTIONS[name], "config": {"column_types": types},
                       "columns": columns})

@@ -13,7 +13,7 @@ from helpers.curate import curate_in_process
 from helpers.files import csv_text, write_recipe
 from curation.column_types import (
     PANDAS_NA_TOKENS,
-    SQL_TYPES,
+    ColumnType,
     decide_type,
     format_values,
     misfit,
@@ -416,7 +416,7 @@ def test_misfit_agrees_with_the_inference(values, sql_type, first_bad):
                           st.sampled_from(["TRUE", "false", "2020-01-31", "x", "NA", ""])), min_size=1, max_size=12))
 def test_the_inferred_type_is_one_every_value_fits(texts):
     sql_type = typed("inferred", texts)
-    assert sql_type in SQL_TYPES
+    assert sql_type in list(ColumnType)
     assert misfit(series(*texts), sql_type) is None
 
 
@@ -463,3 +463,123 @@ def test_idc_rows_past_last_data_row_count_but_trailing_empty_rows_do_not(tmp_pa
     types, frame = _types_and_rows(tmp_path, recipe, {"a.xlsx": xlsx({"s": rows})})
     assert (types["n"], types["m"]) == ("STRING", "INTEGER")  # n's blank cell in the note row is text
     assert frame["n"].tolist() == ["1", "2"]
+
+
+# One set of type names, one map per target (curation.column_types), and ``conforms``.
+
+def _load_script(name: str):
+    """A module of the offline BigQuery check (bigquery_check/; the ZetaSQL check runs in its
+    own venv, so it imports nothing of curation and keeps its own copy of the map)."""
+    import importlib
+
+    return importlib.import_module(f"bigquery_check.{name}")
+
+
+def _seed_type(column_type: ColumnType, target: str) -> str:
+    """A seed column type as dbt renders it for ``target``."""
+    import jinja2
+
+    from curation.column_types import SEED_TYPES
+
+    return jinja2.Template(SEED_TYPES[column_type]).render(target={"type": target})
+
+
+def test_every_target_map_names_every_type_once():
+    from curation.column_types import BIGQUERY_TYPES, DUCKDB_TYPES, SEED_TYPES, ZETASQL_TYPES
+
+    for target in (SEED_TYPES, DUCKDB_TYPES, BIGQUERY_TYPES, ZETASQL_TYPES):
+        assert list(target) == list(ColumnType) or set(target) == set(ColumnType)
+        assert len(set(target.values())) == len(ColumnType)  # no two types share a name
+
+
+@pytest.mark.parametrize("column_type", list(ColumnType))
+def test_a_seed_type_loads_on_duckdb_as_the_duckdb_type(column_type):
+    import duckdb
+
+    from curation.column_types import DUCKDB_TYPES
+
+    loaded = duckdb.sql(f"select cast(null as {_seed_type(column_type, 'duckdb')}) as x").types[0]
+    assert str(loaded) == DUCKDB_TYPES[column_type]
+
+
+@pytest.mark.parametrize("column_type", list(ColumnType))
+def test_a_seed_type_is_the_bigquery_type_and_zetasql_kind(column_type):
+    from curation.column_types import BIGQUERY_TYPES, ZETASQL_TYPES
+
+    zetasql_check = _load_script("zetasql_check")
+    standard = BIGQUERY_TYPES[column_type]
+    assert _seed_type(column_type, "bigquery").upper() == standard
+    assert _load_script("offline_catalog").bigquery_type(column_type.value, "test") == standard
+    assert zetasql_check.LEGACY_NAMES.get(column_type.value, column_type.value) == standard
+    assert zetasql_check.ZETASQL_KINDS[standard] == ZETASQL_TYPES[column_type]
+    kind = ZETASQL_TYPES[column_type].removeprefix("TYPE_")
+    assert zetasql_check.TYPE_NAMES.get(kind, kind) == column_type.value  # the name IDC publishes
+
+
+def _conforming(column_type: str, values: list[str]) -> list[bool]:
+    import pyarrow as pa
+
+    from curation.column_types import conforms
+
+    return conforms(pa.array(values, type=pa.large_string()), column_type).to_pylist()
+
+
+@given(st.lists(st.one_of(INT64.map(str), INT64.map(lambda n: f"+{n:03d}.0" if n >= 0 else f"{n}.00")),
+                min_size=1, max_size=20))
+def test_integer_seed_text_conforms(texts):
+    written = format_values(series(*texts), "INTEGER", []).tolist()
+    assert all(_conforming("INTEGER", written))
+
+
+@pytest.mark.parametrize(("column_type", "values"), [
+    ("FLOAT", [" 1.5", "-2e-3", ".5", "7", "+1."]),
+    ("BOOLEAN", ["TRUE", "false", " True "]),
+    ("DATE", ["2012-02-29", " 2020-01-31"]),
+    ("STRING", ["  padded ", "007", ""]),
+])
+def test_seed_text_of_every_type_conforms(column_type, values):
+    assert misfit(series(*values), column_type) is None
+    assert all(_conforming(column_type, format_values(series(*values), column_type, []).tolist()))
+
+
+@pytest.mark.parametrize(("column_type", "value"), [
+    ("INTEGER", "+5"), ("INTEGER", "007"), ("INTEGER", "7.0"), ("INTEGER", " 5"), ("INTEGER", ""),
+    ("INTEGER", "9223372036854775808"), ("INTEGER", "-9223372036854775809"),
+    ("FLOAT", "inf"), ("FLOAT", "nan"), ("FLOAT", "1e999"), ("FLOAT", "1,5"), ("FLOAT", " 1.5"),
+    ("BOOLEAN", "TRUE"), ("BOOLEAN", "yes"), ("BOOLEAN", "1"),
+    ("DATE", "2013-02-29"), ("DATE", "2020-1-01"), ("DATE", "2020-01-31 08:30:00"),
+])
+def test_text_not_written_for_a_type_does_not_conform(column_type, value):
+    assert _conforming(column_type, [value, None]) == [False, True]  # NULL conforms to every type
+
+
+def test_idc_seed_text_conforms_too():
+    """IDC's types keep a padded decimal's text in a FLOAT column (``01.5``)."""
+    column = type_column(series("01.5", "2"), [profile(series("01.5", "2"))], False, "idc")
+    assert column.sql_type == "FLOAT" and all(_conforming("FLOAT", column.values.tolist()))
+
+
+def test_int64_bounds_conform():
+    assert _conforming("INTEGER", ["9223372036854775807", "-9223372036854775808", "-0"]) == [True, True, False]
+
+
+def test_codes_compare_by_their_digits_never_through_a_float():
+    from curation.column_types import code_text
+
+    assert code_text("12345678901234567891") != code_text("12345678901234567892")  # one float64
+    assert [code_text(v) for v in (" 1.0", "+1", "001", "1.", "-0", "-5.00")] == ["1", "1", "1", "1", "0", "-5"]
+    assert [code_text(v) for v in ("1e3", "1.5", "A1", "")] == ["1e3", "1.5", "A1", ""]
+
+
+def test_the_dbt_type_name_macro_agrees_with_the_target_maps():
+    """macros/cross_db/idc_type_name.sql names a built column's type as column_metadata does;
+    for the curated types it must give back what curation.column_types maps them to."""
+    import re
+
+    from curation.column_types import BIGQUERY_TYPES, DUCKDB_TYPES
+
+    text = (Path(__file__).resolve().parents[2] / "macros" / "cross_db" / "idc_type_name.sql").read_text()
+    for adapter, names in (("duckdb", DUCKDB_TYPES), ("bigquery", BIGQUERY_TYPES)):
+        body = text.split(f"macro {adapter}__idc_type_name")[1].split("endmacro")[0]
+        macro = dict(re.findall(r"'(\w+)': '(\w+)'", body))
+        assert {t: macro.get(names[t]) for t in ColumnType} == {t: t.value for t in ColumnType}, adapter

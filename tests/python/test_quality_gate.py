@@ -41,6 +41,9 @@ def test_clean_table_passes() -> None:
     ({"age": ["61", "seventy"]}, "age", "expect_column_values_to_match_regex"),
     ({"dicom_patient_id": ["P1", None]}, "dicom_patient_id", "expect_column_values_to_not_be_null"),
     ({"sex": ["1", "9"]}, "sex", "expect_column_values_to_be_in_set"),
+    # text the curator never writes for an INTEGER, which dbt would not load as one
+    ({"age": ["61", "9223372036854775808"]}, "age", "expect_column_values_to_match_regex"),
+    ({"age": ["61", "70.0"]}, "age", "expect_column_values_to_match_regex"),
 ])
 def test_each_failure_names_table_column_and_expectation(overrides, column, expectation) -> None:
     failures = quality_gate.validate({"t": _frame(**overrides)}, {"t": COLUMNS})
@@ -70,3 +73,14 @@ def test_empty_table_stops_the_run_and_writes_nothing(tmp_path: Path) -> None:
     assert "demo_clinical" in str(caught.value)
     assert "expect_table_row_count_to_be_between" in str(caught.value)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_the_type_check_is_column_types_decision() -> None:
+    """The gate keeps no patterns: a DATE that does not exist or a FLOAT of inf fails, as
+    ``curation.column_types.conforms`` says."""
+    columns = [*COLUMNS, _column("seen", "DATE"), _column("dose", "FLOAT")]
+    frame = _frame(seen=["2012-02-29", "2013-02-29"], dose=["1.5", "inf"])
+    failures = quality_gate.validate({"t": frame}, {"t": columns})
+    assert [(f.column, f.expectation) for f in failures] == [
+        ("seen", "expect_column_values_to_match_regex"), ("dose", "expect_column_values_to_match_regex")]
+    assert "'2013-02-29'" in failures[0].detail and "'inf'" in failures[1].detail

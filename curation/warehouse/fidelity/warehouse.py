@@ -2,7 +2,8 @@
 
 DuckDB types are named as BigQuery names them (the names IDC publishes): VARCHAR -> STRING,
 BIGINT -> INTEGER, DOUBLE -> FLOAT, STRUCT -> RECORD, and a LIST by its element type (the
-published schemas show no modes). This is the one Python copy of the map; the SQL side is
+published schemas show no modes). The curated types' names come from
+``curation.column_types.DUCKDB_TYPES``; the SQL side is
 the ``idc_type_name`` dispatch macro (``macros/cross_db/idc_type_name.sql``), which names
 the types column_metadata records.
 """
@@ -11,14 +12,16 @@ from __future__ import annotations
 
 import duckdb
 
+from curation.column_types import DUCKDB_TYPES, ColumnType
 from curation.warehouse.fidelity.published import Column, Schemas
 
-# DuckDB type ids -> BigQuery type names
+# DuckDB type ids -> BigQuery type names: the curated types' (curation.column_types), then the
+# other integer and float widths and the types only imaging and published tables have
 SCALARS = {
-    "varchar": "STRING", "bigint": "INTEGER", "integer": "INTEGER", "hugeint": "INTEGER",
-    "smallint": "INTEGER", "tinyint": "INTEGER", "double": "FLOAT", "float": "FLOAT",
-    "boolean": "BOOLEAN", "date": "DATE", "timestamp": "TIMESTAMP",
-    "timestamp with time zone": "TIMESTAMP", "time": "TIME", "decimal": "NUMERIC",
+    **{DUCKDB_TYPES[t].lower(): t.value for t in ColumnType},
+    "integer": ColumnType.INTEGER.value, "hugeint": ColumnType.INTEGER.value,
+    "smallint": ColumnType.INTEGER.value, "tinyint": ColumnType.INTEGER.value, "float": ColumnType.FLOAT.value,
+    "timestamp": "TIMESTAMP", "timestamp with time zone": "TIMESTAMP", "time": "TIME", "decimal": "NUMERIC",
 }
 
 

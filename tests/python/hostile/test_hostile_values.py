@@ -115,3 +115,49 @@ def test_idc_types_that_drop_leading_zeros_say_so(tmp_path):
     assert table.types["code"] == "INTEGER"  # IDC's published type for such a column
     (warning,) = [w for w in table.report.warnings if w.code == "leading_zeros_dropped"]
     assert warning.message.startswith("1 value(s)") and warning.where.row == 2
+
+
+def _with_dictionary(tmp_path, data: bytes, dictionary: bytes):
+    """Curate one inferred table described by a sheet dictionary, through the pipeline."""
+    from curation.pipeline import curate_tables
+    from engine_fixtures import lay_out
+
+    recipe = """\
+        collection_id: demo
+        type_mode: inferred
+        tables:
+          - dictionary: {kind: sheet, files: [dictionary.csv], name_column: name, label_column: label,
+                         type_column: type, code_column: option, description_column: meaning}
+            batches:
+              - {files: [data.csv], patient_column: pid}
+        """
+    recipe_path, sources = lay_out(tmp_path, recipe, {"data.csv": data, "dictionary.csv": dictionary})
+    ((table, _),) = curate_tables([recipe_path], sources)
+    return table
+
+
+def test_a_numeric_dictionary_type_never_overflows_a_long_code(tmp_path):
+    """Issue 14 item 1: a dictionary saying "numeric" turned the code 12345678901234567891 into
+    -6101065172474983725. The dictionary's type goes through curation.column_types, which keeps
+    the column as its values are (too long for 64 bits, not exactly a float) and says so."""
+    table = _with_dictionary(
+        tmp_path, csv_bytes("pid,code,n", "P1,12345678901234567891,1", "P2,12345678901234567892,2.0"),
+        b"name,label,type,option,meaning\ncode,Code,numeric,,\nn,Count,numeric,,\n")
+    columns = {c.name: c for c in table.columns}
+    assert columns["code"].label == "Code"  # described by the dictionary
+    assert (columns["code"].sql_type, columns["code"].values.tolist()) == (
+        "STRING", ["12345678901234567891", "12345678901234567892"])
+    mismatches = [w for w in table.report.warnings if w.code == "dictionary_type_mismatch"]
+    assert [w.where.column for w in mismatches] == ["code"]
+    # the same dictionary type where every value fits is taken, converted by column_types
+    assert (columns["n"].sql_type, columns["n"].values.tolist()) == ("INTEGER", ["1", "2"])
+
+
+def test_long_codes_are_compared_with_a_dictionary_by_their_digits(tmp_path):
+    """Two 20-digit codes are one float64: compared through a float, 12345678901234567892 was
+    taken for the dictionary's 12345678901234567891."""
+    table = _with_dictionary(
+        tmp_path, csv_bytes("pid,code", "P1,12345678901234567891", "P2,12345678901234567892"),
+        b"name,label,type,option,meaning\ncode,Code,,12345678901234567891,first\n")
+    (unknown,) = [w for w in table.report.warnings if w.code == "value_not_in_dictionary"]
+    assert "'12345678901234567892' (1 row)" in unknown.message and "567891" not in unknown.message
