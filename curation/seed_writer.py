@@ -37,7 +37,6 @@ from curation.errors import CurationError, Reason, Where
 from curation.folder_swap import clean_leftovers, leftover_prefixes, swap_in
 from curation.metadata import COLUMN_METADATA_COLUMNS, TABLE_METADATA_COLUMNS
 from curation.recipe import Recipe
-from curation.dictionaries.apply import values_meta
 from curation.table_builder import CuratedTable
 
 # Seed column types that DuckDB and BigQuery both accept, but FLOAT (DOUBLE vs FLOAT64).
@@ -240,9 +239,8 @@ def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[t
             tests = _column_tests(c.name, table, recipe)
             if tests:
                 entry["data_tests"] = tests
-            meta = values_meta(c)
-            if meta:
-                entry["config"] = {"meta": meta}
+            if c.value_set:  # read by the release-wide dictionary tests (macros/clinical_tables.sql)
+                entry["config"] = {"meta": {"dictionary_codes": c.value_set, "dictionary_closed": c.closed}}
             columns.append(entry)
         seeds.append({
             "name": table.table_name,
