@@ -107,18 +107,14 @@ def dictionary_values(column: CuratedColumn) -> list[dict]:
 def column_metadata_rows(table: CuratedTable) -> list[dict]:
     rows = []
     for column in table.columns:
-        headers: dict[str, None] = {}
-        for p in column.provenance:
-            headers.update(dict.fromkeys(p.header_cells))
-        label = column.label or " / ".join(headers) or column.name
         rows.append({
             "collection_id": table.collection_id,
             "case_col": "true" if column.case_col else "false",
             "table_name": table.table_name,
             "column": column.name,
-            "column_label": label,
+            "column_label": column.column_label,
             "data_type": column.sql_type,
-            "original_column_headers": to_json(list(headers)),
+            "original_column_headers": to_json(column.original_headers),
             "values": to_json(dictionary_values(column) if column.options else observed_values(column)),
             "values_source": "provided dictionary" if column.options else "derived from inspection of values",
             "files": to_json([p.file for p in column.provenance]),

@@ -228,14 +228,14 @@ def _column_tests(column: str, table: CuratedTable, recipe: Recipe) -> list:
     }}]
 
 
-def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[tuple[str, str], str]) -> bytes:
+def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]]) -> bytes:
     """Seed properties: exact column types, docs, dictionary codes (column ``meta``, read by the
     release-wide tests through macros/clinical_tables.sql) and the per-table data tests."""
     seeds = []
     for table, recipe in built:
         columns = []
         for c in table.columns:
-            entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": c.sql_type}
+            entry = {"name": c.name, "description": c.column_label, "data_type": c.sql_type}
             tests = _column_tests(c.name, table, recipe)
             if tests:
                 entry["data_tests"] = tests

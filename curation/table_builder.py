@@ -41,7 +41,8 @@ class CuratedColumn:
     empty when it lists none; ``options_partial`` says they are only special codes of an
     otherwise free column (missing, not applicable), so other values are expected; ``closed``
     that a value outside ``value_set`` stops the run (quality gate) and fails the dbt test.
-    Everything downstream (column_metadata, seed properties, the gate) reads these fields.
+    Everything downstream (column_metadata, seed properties, the gate) reads these fields;
+    ``column_label`` is the label published, with the original headers as fallback.
     """
 
     name: str
@@ -53,6 +54,17 @@ class CuratedColumn:
     options: tuple[Option, ...] = ()
     options_partial: bool = False
     closed: bool = False
+
+    @property
+    def original_headers(self) -> list[str]:
+        """The header cells the column had in its batches, each once, in order."""
+        return list(dict.fromkeys(cell for p in self.provenance for cell in p.header_cells))
+
+    @property
+    def column_label(self) -> str:
+        """The label published (column_metadata, the seed's docs): ``label``, else the original
+        headers joined by `` / ``, else the name."""
+        return self.label or " / ".join(self.original_headers) or self.name
 
     @property
     def value_set(self) -> list[str]:

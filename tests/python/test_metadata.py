@@ -63,3 +63,14 @@ def test_the_gate_checks_a_closed_columns_value_set_and_not_an_open_one() -> Non
     [failure] = failures(True)
     assert (failure.column, failure.expectation) == ("sex", "expect_column_values_to_be_in_set")
     assert "7" in failure.detail
+
+
+def test_the_published_label_is_the_label_else_the_headers_of_every_batch_once_else_the_name() -> None:
+    def column(label: str | None, *headers: tuple[str, ...]) -> CuratedColumn:
+        provenance = [Provenance(n, "data.csv", None, cells, 1) for n, cells in enumerate(headers)]
+        return CuratedColumn("pr_2", "STRING", pd.Series(["a", "b"], dtype=object), provenance, label=label)
+
+    table = _table(column(None, ("PR", "2"), ("PR", "% 2")), column("Progesterone", ("PR",)), column(None))
+    described = column_metadata_rows(table)[2:]  # after dicom_patient_id and source_batch
+    assert [(r["column_label"], json.loads(r["original_column_headers"])) for r in described] == [
+        ("PR / 2 / % 2", ["PR", "2", "% 2"]), ("Progesterone", ["PR"]), ("pr_2", [])]
