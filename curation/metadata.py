@@ -14,7 +14,6 @@ import pandas as pd
 
 from curation.column_types import NUMERIC_TYPES, ColumnType
 from curation.releases import version_fields
-from curation.dictionaries.apply import dictionary_values, values_closed
 from curation.table_builder import CuratedColumn, CuratedTable
 
 MAX_LISTED_VALUES = 20
@@ -107,28 +106,28 @@ def observed_values(column: CuratedColumn) -> list[dict]:
     return [{"option_code": str(v), "option_description": None} for v in ordered]
 
 
+def dictionary_values(column: CuratedColumn) -> list[dict]:
+    """The column's options from its dictionary, in the dictionary's order."""
+    return [{"option_code": o.code, "option_description": o.description or None} for o in column.options]
+
+
 def column_metadata_rows(table: CuratedTable) -> list[dict]:
     rows = []
     for column in table.columns:
-        headers: dict[str, None] = {}
-        for p in column.provenance:
-            headers.update(dict.fromkeys(p.header_cells))
-        label = column.label or " / ".join(headers) or column.name
-        coded = dictionary_values(column)  # the dictionary's options, in its order (None: no options)
         rows.append({
             "collection_id": table.collection_id,
             "case_col": "true" if column.case_col else "false",
             "table_name": table.table_name,
             "column": column.name,
-            "column_label": label,
+            "column_label": column.column_label,
             "data_type": str(column.sql_type),
-            "original_column_headers": to_json(list(headers)),
-            "values": to_json(observed_values(column) if coded is None else coded),
-            "values_source": INSPECTED_VALUES if coded is None else PROVIDED_DICTIONARY,
+            "original_column_headers": to_json(column.original_headers),
+            "values": to_json(dictionary_values(column) if column.options else observed_values(column)),
+            "values_source": PROVIDED_DICTIONARY if column.options else INSPECTED_VALUES,
             "files": to_json([p.file for p in column.provenance]),
             "sheet_names": to_json([p.sheet_name or "" for p in column.provenance]),
             "batch": to_json([p.batch for p in column.provenance]),
             "column_numbers": to_json([p.column_number for p in column.provenance if p.column_number >= 0]),
-            "values_closed": values_closed(column),  # for the quality gate only: not a published field
+            "values_closed": column.closed,  # for the quality gate only: not a published field
         })
     return rows

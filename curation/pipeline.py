@@ -80,19 +80,17 @@ def render_outputs(built: list[tuple[CuratedTable, Recipe]], release: Release,
                    column_rows: dict[str, list[dict]], on_step: Progress | None = None) -> dict[str, bytes]:
     """Every output file's bytes, by path relative to the output folder."""
     files: dict[str, bytes] = {}
-    table_rows, all_column_rows, labels = [], [], {}
+    table_rows, all_column_rows = [], []
     built = sorted(built, key=lambda item: item[0].table_name)
     for table, recipe in built:
         seed_name = f"{table.table_name}.csv"
         data = render_seed(table.frame, table.table_name)
         files[contract.clinical_seed(table.table_name)] = data
         table_rows.append(table_metadata_row(table, seed_name, md5_hex(data), release, recipe.source_datetime))
-        rows = column_rows[table.table_name]
-        all_column_rows.extend(rows)
-        labels.update({(r["table_name"], r["column"]): r["column_label"] for r in rows})
+        all_column_rows.extend(column_rows[table.table_name])
         if on_step:
             on_step(STAGES[3], table.table_name)
-    files[contract.CLINICAL_SEEDS_YAML] = clinical_seeds_yaml(built, labels)
+    files[contract.CLINICAL_SEEDS_YAML] = clinical_seeds_yaml(built)
     files[contract.TABLES_MODEL] = clinical_tables_model(built)
     metadata = {
         contract.TABLE_METADATA_SEED: pd.DataFrame(table_rows, columns=TABLE_METADATA_COLUMNS),

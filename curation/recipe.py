@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from curation.column_types import ColumnType, IdcPath, TypeMode
-from curation.dictionaries.spec import Dictionaries, expand_forms
+from curation.dictionaries.recipe_block import Dictionaries, expand_forms
 from curation.errors import CurationError, Reason, Where
 from curation.layout import LayoutOptions
 from curation.patient_ids import PatientIdStep
@@ -183,7 +183,7 @@ class Recipe(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _expand_forms(cls, raw):
-        """A ``forms:`` block becomes one table per form (``curation.dictionaries.spec``)."""
+        """A ``forms:`` block becomes one table per form (``curation.dictionaries.recipe_block``)."""
         return expand_forms(raw)
 
     @field_validator("collection_id")

@@ -45,7 +45,6 @@ from curation.metadata import (
 )
 from curation.recipe import Recipe
 from curation.releases import RELEASE_COLUMNS, RELEASE_TYPES
-from curation.dictionaries.apply import values_meta
 from curation.table_builder import CuratedTable
 
 
@@ -229,20 +228,19 @@ def _column_tests(column: str, table: CuratedTable, recipe: Recipe) -> list:
     }}]
 
 
-def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]], labels: dict[tuple[str, str], str]) -> bytes:
+def clinical_seeds_yaml(built: list[tuple[CuratedTable, Recipe]]) -> bytes:
     """Seed properties: exact column types, docs, dictionary codes (column ``meta``, read by the
     release-wide tests through macros/clinical_tables.sql) and the per-table data tests."""
     seeds = []
     for table, recipe in built:
         columns = []
         for c in table.columns:
-            entry = {"name": c.name, "description": labels[(table.table_name, c.name)], "data_type": str(c.sql_type)}
+            entry = {"name": c.name, "description": c.column_label, "data_type": str(c.sql_type)}
             tests = _column_tests(c.name, table, recipe)
             if tests:
                 entry["data_tests"] = tests
-            meta = values_meta(c)
-            if meta:
-                entry["config"] = {"meta": meta}
+            if c.value_set:  # read by the release-wide dictionary tests (macros/clinical_tables.sql)
+                entry["config"] = {"meta": {contract.META_DICTIONARY_CODES: c.value_set, contract.META_DICTIONARY_CLOSED: c.closed}}
             columns.append(entry)
         seeds.append({
             "name": table.table_name,

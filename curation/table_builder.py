@@ -24,6 +24,7 @@ from curation.column_types import (
     type_column,
 )
 from curation.dbt_contract import PATIENT_ID, SOURCE_BATCH
+from curation.dictionaries.parsed import Option
 from curation.errors import CurationError, Reason, Where
 from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
@@ -43,12 +44,44 @@ class Provenance:
 
 @dataclass
 class CuratedColumn:
+    """One curated column: its type and seed text, where it came from, and what it means.
+
+    ``label``, ``options``, ``options_partial`` and ``closed`` are what a data dictionary says
+    (``curation.dictionaries.apply`` sets them; without a dictionary they keep their
+    defaults): ``options`` are the coded values (code -> description) in dictionary order,
+    empty when it lists none; ``options_partial`` says they are only special codes of an
+    otherwise free column (missing, not applicable), so other values are expected; ``closed``
+    that a value outside ``value_set`` stops the run (quality gate) and fails the dbt test.
+    Everything downstream (column_metadata, seed properties, the gate) reads these fields;
+    ``column_label`` is the label published, with the original headers as fallback.
+    """
+
     name: str
     sql_type: ColumnType
     values: pd.Series  # seed text; NULL is missing (None or NaN, by dtype)
     provenance: list[Provenance]
     case_col: bool = False
     label: str | None = None
+    options: tuple[Option, ...] = ()
+    options_partial: bool = False
+    closed: bool = False
+
+    @property
+    def original_headers(self) -> list[str]:
+        """The header cells the column had in its batches, each once, in order."""
+        return list(dict.fromkeys(cell for p in self.provenance for cell in p.header_cells))
+
+    @property
+    def column_label(self) -> str:
+        """The label published (column_metadata, the seed's docs): ``label``, else the original
+        headers joined by `` / ``, else the name."""
+        return self.label or " / ".join(self.original_headers) or self.name
+
+    @property
+    def value_set(self) -> list[str]:
+        """The codes every value is expected among: none when the dictionary lists no options
+        or only special codes (partial)."""
+        return [] if self.options_partial else [o.code for o in self.options]
 
 
 @dataclass

@@ -1,8 +1,15 @@
-"""Data dictionaries: readers for the layouts collections ship, one common model.
+"""Data dictionaries: what a recipe declares and reads, then matching it to curated columns.
 
-A recipe table names its dictionary in a ``dictionary:`` block (``curation.dictionaries.spec``):
-its ``kind`` chooses the reader, one small module per layout, each returning a ``Dictionary``
-(``curation.dictionaries.model``):
+The recipe side (what a ``dictionary:`` block declares, and reading the file it names):
+
+================  ====================================================================
+recipe_block      the block's pydantic model and validation, and ``forms:`` (a table per form)
+idc_forms         IDC's recipe entries (``clinical_notes.json``) as blocks, for ``import-idc``
+load              the block's file chain opened and read by the reader of its ``kind``, once
+parsed            what every reader returns: ``Dictionary`` of ``Variable`` with ``Option`` s
+formats.<kind>    one reader per layout (below); ``formats.cells`` rows, header, cell texts;
+                  ``formats.inline`` options written in one cell
+================  ====================================================================
 
 =========  ===========================================================================
 acrin      ACRIN case-report-form workbooks: one sheet per form, options on following rows
@@ -13,10 +20,10 @@ docx       Word documents: tables, or lists of ``name – label`` with nested op
 redcap     REDCap data dictionary exports (CSV): ``1, Yes | 2, No`` choices, checkboxes
 =========  ===========================================================================
 
-``curation.dictionaries.match`` finds each variable's column (``match_by``, ``columns``);
-``curation.dictionaries.idc_forms`` turns IDC's recipe entries into dictionary blocks;
-``curation.dictionaries.apply`` matches a dictionary to a curated table: labels, types, coded
-values for column_metadata, and warnings for values or columns the dictionary does not know.
+The matching side: ``match`` finds each variable's column (``match_by``, ``columns``);
+``apply`` gives each matched ``CuratedColumn`` its label, options, partial and closed flags
+(fields of the column, read downstream), its type where ``curation.column_types`` says the
+values fit, and warns of values or columns the dictionary does not know.
 
-This module imports nothing on purpose: ``curation.recipe`` imports ``spec`` from here.
+This module imports nothing on purpose: ``curation.recipe`` imports ``recipe_block`` from here.
 """

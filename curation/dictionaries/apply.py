@@ -1,12 +1,16 @@
-"""Matching a dictionary to a curated table: labels, types, coded values and what disagrees.
+"""Applying a table's dictionaries to its curated columns: labels, types, coded values, and
+what disagrees. This is the matching side of ``curation.dictionaries``, with
+``curation.dictionaries.match`` (which variable describes which column).
 
 A data column matches a dictionary variable by its block's ``match_by`` rule and
 ``columns`` map (``curation.dictionaries.match``; default: the variable name normalizes to
 the column's name, IDC's header rule ``A0E2`` -> ``a0e2``, or is the column's original header).
-A matched column becomes a ``CodedColumn``: it carries the variable, so that column_metadata
-takes its label and options (``curation.metadata``) and its seed properties carry the codes
-and the closed flag as ``meta`` (``curation.seed_writer``), which the release-wide dbt tests
-``clinical_values_in_open_dictionaries`` / ``clinical_values_in_closed_dictionaries`` read.
+A matched column gets the variable's label, options and partial flag, and the block's
+``closed`` flag, as fields of the ``CuratedColumn`` itself (``closed`` only where there is a
+value set to close); column_metadata (``curation.metadata``), the seed properties' ``meta``
+(``curation.seed_writer``, read by the release-wide dbt tests
+``clinical_values_in_open_dictionaries`` / ``clinical_values_in_closed_dictionaries``) and the
+quality gate read those fields.
 
 Reported as warnings in the table's report (errors only with ``--strict``):
   * ``value_not_in_dictionary``: per coded column, the observed values the dictionary does
@@ -24,14 +28,12 @@ the types its reading gives); under ``inferred`` its type is taken where every v
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, fields
 
 from curation import column_types
-from curation.dbt_contract import META_DICTIONARY_CLOSED, META_DICTIONARY_CODES
 from curation.dictionaries.load import load_dictionary
 from curation.dictionaries.match import Matcher
-from curation.dictionaries.model import Variable
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.parsed import Variable
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import Where
 from curation.naming import RESERVED_NAMES
 from curation.recipe import LoadedRecipe, Table
@@ -41,53 +43,15 @@ from curation.table_builder import CuratedColumn, CuratedTable
 MAX_LISTED = 10
 
 
-@dataclass
-class CodedColumn(CuratedColumn):
-    """A curated column described by a dictionary variable."""
-
-    variable: Variable | None = None
-    closed: bool = False
-
-    @property
-    def codes(self) -> list[str]:
-        return [o.code for o in self.variable.options] if self.variable else []
-
-    @property
-    def checked_codes(self) -> list[str]:
-        """The codes values must be among: none when the options are special codes only (partial)."""
-        return [] if self.variable is None or self.variable.partial else self.codes
-
-
-def dictionary_values(column: CuratedColumn) -> list[dict] | None:
-    """column_metadata ``values`` from the dictionary, in its order; None when it lists none."""
-    if not isinstance(column, CodedColumn) or not column.codes:
-        return None
-    return [{"option_code": o.code, "option_description": o.description or None} for o in column.variable.options]
-
-
-def values_closed(column: CuratedColumn) -> bool:
-    """Whether values outside the dictionary stop the run (the recipe's ``closed: true``)."""
-    return isinstance(column, CodedColumn) and column.closed and bool(column.checked_codes)
-
-
-def values_meta(column: CuratedColumn) -> dict:
-    """The seed column ``meta`` of a dictionary-coded column: its codes and whether the
-    dictionary is closed (values outside it fail the dbt test instead of warning); empty
-    for other columns."""
-    if not isinstance(column, CodedColumn) or not column.checked_codes:
-        return {}
-    return {META_DICTIONARY_CODES: column.checked_codes, META_DICTIONARY_CLOSED: column.closed}
-
-
 def canonical(value: str) -> str:
     """A value as compared with codes: trimmed, and ``1.0`` the same as ``1`` (by its digits:
     ``curation.column_types.code_text``)."""
     return column_types.code_text(value)
 
 
-def unknown_values(column: CodedColumn) -> Counter:
-    """Observed values (with their row counts) that are not among the column's codes."""
-    codes = {canonical(c) for c in column.codes}
+def unknown_values(column: CuratedColumn) -> Counter:
+    """Observed values (with their row counts) that are not among the column's value set."""
+    codes = {canonical(c) for c in column.value_set}
     unknown: Counter = Counter()
     for value, n in column.values.dropna().value_counts().items():  # distinct values only
         if canonical(value) not in codes:
@@ -106,6 +70,15 @@ def retype(column: CuratedColumn, target: str | None, type_mode: str) -> bool:
         return False
     column.sql_type, column.values = decided
     return True
+
+
+def describe(column: CuratedColumn, variable: Variable, spec: DictionarySpec) -> None:
+    """Give ``column`` what ``variable`` of the block ``spec`` says: its label (when it has
+    one), options, partial flag, and the block's ``closed`` flag where there is a value set."""
+    column.label = variable.label or column.label
+    column.options = tuple(variable.options)
+    column.options_partial = variable.partial
+    column.closed = spec.closed and bool(column.value_set)
 
 
 def _listing(names: list[str]) -> str:
@@ -131,7 +104,7 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
     used: set[str] = set()
     undescribed: list[str] = []
     warnings = curated.report.warnings
-    for position, column in enumerate(curated.columns):
+    for column in curated.columns:
         if column.name in RESERVED_NAMES:
             continue
         match = matcher.find(column)
@@ -141,24 +114,21 @@ def apply_dictionary(loaded: LoadedRecipe, table: Table, curated: CuratedTable) 
             continue
         variable, spec = match
         used.add(variable.name.lower())
-        coded = CodedColumn(**{f.name: getattr(column, f.name) for f in fields(column)},
-                            variable=variable, closed=spec.closed)
-        coded.label = variable.label or column.label
+        describe(column, variable, spec)
         here = where.with_(column=column.name)
-        if spec.use_types and not column.case_col and not retype(coded, variable.sql_type,
+        if spec.use_types and not column.case_col and not retype(column, variable.sql_type,
                                                                   loaded.recipe.type_mode):
             warnings.append(Warning_(
                 "dictionary_type_mismatch",
                 f"the dictionary types {variable.name!r} as {variable.data_type!r}, but not every value "
-                f"fits: kept {coded.sql_type}", here))
-        unknown = unknown_values(coded) if coded.checked_codes else Counter()
+                f"fits: kept {column.sql_type}", here))
+        unknown = unknown_values(column) if column.value_set else Counter()
         if unknown:
             listed = [f"{v!r} ({n} row{'s' if n > 1 else ''})" for v, n in unknown.most_common()]
             warnings.append(Warning_(
                 "value_not_in_dictionary",
                 f"{len(unknown)} value(s) in {sum(unknown.values())} row(s) not in the dictionary: "
                 f"{_listing(listed)}", here))
-        curated.columns[position] = coded
     if undescribed:
         warnings.append(Warning_("column_not_in_dictionary",
                                  f"{len(undescribed)} column(s) not in the dictionary: {_listing(undescribed)}", where))

@@ -31,8 +31,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from curation.dictionaries._io import WORKBOOK_FORMATS, sheet_names
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats.cells import WORKBOOK_FORMATS, sheet_names
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Where
 from curation.sources import open_chain
 

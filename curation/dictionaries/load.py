@@ -1,13 +1,17 @@
-"""Reading the dictionary a recipe names: the file chain, then the reader of its kind."""
+"""Reading the dictionary a recipe block names: the file chain, then the reader of its kind.
+
+A file is read once per run for its reading settings (``DictionarySpec.reading``), whatever
+form, matching rule or closed flag each table asks of it.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
 
-from curation.dictionaries import acrin, docx, lettered, nlst, redcap, sheet
-from curation.dictionaries.model import Dictionary
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats import acrin, docx, lettered, nlst, redcap, sheet
+from curation.dictionaries.parsed import Dictionary
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import Where
 from curation.sources import file_md5, open_chain
 
@@ -27,10 +31,8 @@ def _cached(root: Path, spec_json: str, md5: str, where: Where) -> Dictionary:
 
 
 def load_dictionary(root: Path, spec: DictionarySpec, where: Where) -> Dictionary:
-    """The whole dictionary (every form); read once per file and settings, whatever the form."""
+    """The whole dictionary (every form); read once per file and reading settings."""
     where = where.with_(file=spec.files[-1], batch=None)
-    general = spec.model_copy(update={"form": None, "closed": False, "use_types": True, "match_by": "name",
-                                      "columns": {}})
     downloaded = root / spec.files[0]
     md5 = file_md5(downloaded) if downloaded.is_file() else ""
-    return _cached(root, general.model_dump_json(), md5, where.with_(table=None))
+    return _cached(root, spec.reading().model_dump_json(), md5, where.with_(table=None))

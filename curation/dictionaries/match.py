@@ -22,8 +22,8 @@ is an error. Blocks are tried in order: the first block that matches a column de
 
 from __future__ import annotations
 
-from curation.dictionaries.model import Variable
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.parsed import Variable
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 from curation.naming import join_header_cells, normalize_header
 from curation.table_builder import CuratedColumn

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from curation.dictionaries.formats.cells import is_sas_format
 from curation.dictionaries.idc_forms import acrin_block, file_chain, recipe_blocks
 from curation.dictionaries.load import load_dictionary
-from curation.dictionaries.model import Option, Variable, is_sas_format
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.parsed import Option, Variable
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import Where
 from test_dictionary_fixtures import REPO, write_acrin_xlsx
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from curation.dictionaries import acrin, docx as docx_reader, nlst, redcap, sheet
-from curation.dictionaries.model import Option, sql_type_of
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats import acrin, docx as docx_reader, nlst, redcap, sheet
+from curation.dictionaries.parsed import Option, sql_type_of
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 from test_dictionary_fixtures import (
     ACRIN_SHEETS, ACRIN_XLS, HEADER, NLST_ZIP, REDCAP_DICTIONARY, REPO, csv_bytes, write_acrin_xlsx,

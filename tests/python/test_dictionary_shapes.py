@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from curation.dictionaries import acrin, lettered, sheet
-from curation.dictionaries.inline import parse_options
+from curation.dictionaries.formats import acrin, lettered, sheet
+from curation.dictionaries.formats.inline import parse_options
 from curation.dictionaries.load import load_dictionary
-from curation.dictionaries.model import Option, is_sas_format, split_names
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats.cells import is_sas_format, split_names
+from curation.dictionaries.parsed import Option
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 from test_dictionary_fixtures import HEADER, csv_bytes, write_acrin_xlsx
 from helpers.files import write_xlsx

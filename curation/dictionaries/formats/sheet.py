@@ -20,17 +20,17 @@ codes of a free column).
 
 from __future__ import annotations
 
-from curation.dictionaries._io import cell, table_rows
-from curation.dictionaries.inline import is_blank_note, parse_options
-from curation.dictionaries.model import Dictionary, Option, Variable, check_unique, is_sas_format, split_names
-from curation.dictionaries.spec import _COLUMN_KEYS, DictionarySpec
+from curation.dictionaries.formats.cells import cell, is_sas_format, split_names, table_rows
+from curation.dictionaries.formats.inline import is_blank_note, parse_options
+from curation.dictionaries.parsed import Dictionary, Option, Variable, check_unique
+from curation.dictionaries.recipe_block import COLUMN_KEYS, DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
 
 def _positions(header: list[str], spec: DictionarySpec, where: Where) -> dict[str, int]:
     cells = [c.strip() for c in header]
     positions = {}
-    for key in _COLUMN_KEYS:
+    for key in COLUMN_KEYS:
         wanted = getattr(spec, key)
         if wanted is None:
             continue

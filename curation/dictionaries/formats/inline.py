@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from curation.dictionaries.model import Option
+from curation.dictionaries.parsed import Option
 
 _LIST_SEPARATOR = re.compile(r"[|,](?![^()]*\))")
 _DASH = re.compile(r"^(\S.*?)\s+-\s+(.*)$")

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
-from curation.dictionaries._io import cell, table_rows
-from curation.dictionaries.model import Dictionary, Option, Variable, check_unique, find_header
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats.cells import cell, find_header, table_rows
+from curation.dictionaries.parsed import Dictionary, Option, Variable, check_unique
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
 NAME, FORM, TYPE, LABEL = "Variable / Field Name", "Form Name", "Field Type", "Field Label"

@@ -20,11 +20,11 @@ phrase (``Section B Demographics``) with no label and no type.
 
 from __future__ import annotations
 
-from curation.dictionaries._io import cell, sheet_names, sheet_rows, table_rows
-from curation.dictionaries.model import (
-    Dictionary, Option, Variable, check_unique, find_header, is_sas_format, split_names,
+from curation.dictionaries.formats.cells import (
+    cell, find_header, is_sas_format, sheet_names, sheet_rows, split_names, table_rows,
 )
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.parsed import Dictionary, Option, Variable, check_unique
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
 REQUIRED = ("Variable Name", "Variable Label", "Option Code", "Option Description")

@@ -1,7 +1,13 @@
 """What a recipe declares about a dictionary: the ``dictionary:`` block, and ``forms:``.
 
-A table's ``dictionary`` is one block or a list of blocks (merged in order: the first one
-that names a variable wins)::
+This is the recipe side of ``curation.dictionaries``: the pydantic model of a block and its
+validation. A block says where the file is and how to read it (``kind`` chooses the reader
+in ``curation.dictionaries.formats``; ``curation.dictionaries.load`` opens the file), and how
+its variables are matched to columns and applied (``MATCHING_KEYS``: read by
+``curation.dictionaries.match`` and ``curation.dictionaries.apply``, never by a reader).
+
+A table's ``dictionary`` is one block or a list of blocks (tried in order: the first block
+whose variable matches a column describes it)::
 
     dictionary:
       kind: sheet                       # acrin | sheet | lettered | nlst | docx | redcap
@@ -26,8 +32,10 @@ DictionaryKind = Literal["acrin", "sheet", "lettered", "nlst", "docx", "redcap"]
 Column = str | int  # a header text, or (sheet kind) the column's 1-based position
 
 
-_COLUMN_KEYS = ("name_column", "label_column", "code_column", "description_column", "type_column",
-                "options_column")
+COLUMN_KEYS = ("name_column", "label_column", "code_column", "description_column", "type_column",
+               "options_column")
+# The keys that say which variables describe the table and how, not how the file is read.
+MATCHING_KEYS = ("form", "match_by", "columns", "closed", "use_types")
 
 
 class DictionarySpec(BaseModel):
@@ -81,15 +89,21 @@ class DictionarySpec(BaseModel):
     def _kind_fields(self) -> "DictionarySpec":
         if self.kind == "sheet" and (self.name_column is None or self.label_column is None):
             raise ValueError("a 'sheet' dictionary needs name_column and label_column")
-        if self.header_row == 0 and any(isinstance(getattr(self, k), str) for k in _COLUMN_KEYS):
+        if self.header_row == 0 and any(isinstance(getattr(self, k), str) for k in COLUMN_KEYS):
             raise ValueError("with header_row: 0 (no header) the columns are given by position (1 = first)")
-        if any(isinstance(getattr(self, k), int) and getattr(self, k) < 1 for k in _COLUMN_KEYS):
+        if any(isinstance(getattr(self, k), int) and getattr(self, k) < 1 for k in COLUMN_KEYS):
             raise ValueError("a column position is 1-based (1 = the first column)")
         if self.match_by == "map" and not self.columns:
             raise ValueError("match_by: map needs 'columns' ({variable: column})")
         if (self.code_column is None) != (self.description_column is None):
             raise ValueError("code_column and description_column go together")
         return self
+
+    def reading(self) -> "DictionarySpec":
+        """This block with ``MATCHING_KEYS`` at their defaults: what reading the file depends
+        on, so that one read serves every form and table that names the same file."""
+        fields = type(self).model_fields
+        return self.model_copy(update={k: fields[k].get_default(call_default_factory=True) for k in MATCHING_KEYS})
 
     @property
     def file_format(self) -> str:

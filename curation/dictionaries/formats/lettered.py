@@ -19,7 +19,7 @@ above the first block (``General (in all the columns)``: ``-1`` missing) go to e
 that does not list that code itself. A variable whose own block lists no option has only
 those shared codes, or whose notes give a numeric range besides the codes (``range 0-3``,
 ``between 0 to 100``), is ``partial``: its other values are expected. A name given to two letters keeps both variables; the
-first one is matched (``curation.dictionaries.apply``).
+first one is matched (``curation.dictionaries.match``).
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from curation.dictionaries._io import cell, table_rows
-from curation.dictionaries.model import Dictionary, Option, Variable
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats.cells import cell, table_rows
+from curation.dictionaries.parsed import Dictionary, Option, Variable
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
 _BLOCK = re.compile(r"^columns?\s+([A-Z]{1,3}(?:\s*-\s*[A-Z]{1,3})?(?:\s*(?:,|&)\s*[A-Z]{1,3}(?:\s*-\s*[A-Z]{1,3})?)*)$")

@@ -1,4 +1,10 @@
-"""The one model every dictionary reader returns: variables with labels, types and options."""
+"""A dictionary as read: variables with labels, types and options (what every reader returns).
+
+The readers (``curation.dictionaries.formats``) build it; ``curation.dictionaries.match``
+and ``curation.dictionaries.apply`` match its variables to curated columns. ``sql_type_of``
+says what a dictionary's type word means for a column; ``curation.column_types`` alone
+decides whether the values fit it.
+"""
 
 from __future__ import annotations
 
@@ -100,30 +106,6 @@ def sql_type_of(data_type: str | None, options: list[Option]) -> str | None:
     return None
 
 
-_SAS_FORMAT = re.compile(r"\$[A-Za-z]*\d*\.\d*|[A-Za-z]*\d+\.\d*|\d+")
-_IDENTIFIER_WITH_UNDERSCORE = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*")
-
-
-def is_sas_format(text: str) -> bool:
-    """A SAS display format written where an option would be (``best32.``, ``$char20.``,
-    ``mmddyy10.``, ``$F16.``, ``8.``, or ``8`` as a number cell): says how to print, not a code."""
-    text = text.strip()
-    return bool(text) and text != "." and _SAS_FORMAT.fullmatch(text) is not None
-
-
-def split_names(cell: str) -> list[str]:
-    """The variable name(s) of one name cell.
-
-    Two identifiers in one cell (``A0E4_YYYY A0E4_DAYS``) are two variables sharing the row's
-    label and options; any other name is one name, its whitespace collapsed (a name wrapped
-    onto a new line, ``a0e4\nd``, is matched without the space by ``curation.dictionaries.apply``).
-    """
-    tokens = cell.split()
-    if len(tokens) > 1 and all(_IDENTIFIER_WITH_UNDERSCORE.fullmatch(t) for t in tokens):
-        return tokens
-    return [" ".join(tokens)] if tokens else []
-
-
 def is_sas_missing(code: str) -> bool:
     """SAS special missing values: ``.``, ``.A`` ... ``.Z``, ``._``."""
     return re.fullmatch(r"\.[A-Za-z_]?", code) is not None
@@ -142,30 +124,3 @@ def check_unique(variables: list[Variable], where: Where) -> None:
                 where.with_(sheet=variable.sheet, row=variable.row),
             )
         seen[key] = variable
-
-
-def find_header(rows: list[list[str]], required: tuple[str, ...], optional: tuple[str, ...],
-                where: Where, search_rows: int = 10) -> tuple[int, dict[str, int]]:
-    """The 0-based header row (the first of ``search_rows`` holding the first required
-    column) and the position of every required and present optional column, matched
-    case-insensitively; a missing required column is an error naming the sheet and row."""
-    wanted = {name.lower(): name for name in required + optional}
-    for index, row in enumerate(rows[:search_rows]):
-        cells = [c.strip().lower() for c in row]
-        if required[0].lower() not in cells:
-            continue
-        positions = {wanted[c]: i for i, c in reversed(list(enumerate(cells))) if c in wanted}
-        missing = [name for name in required if name not in positions]
-        if missing:
-            raise CurationError(
-                Reason.DICTIONARY_COLUMN_MISSING,
-                f"the dictionary header lacks column(s) {missing}; it has {[c for c in row if c.strip()]}",
-                where.with_(row=index + 1),
-            )
-        return index, positions
-    raise CurationError(
-        Reason.DICTIONARY_COLUMN_MISSING,
-        f"no header row with column {required[0]!r} in the first {search_rows} rows "
-        f"(required columns: {list(required)})",
-        where.with_(row=1),
-    )

@@ -16,8 +16,8 @@ from __future__ import annotations
 import io
 import re
 
-from curation.dictionaries.model import Dictionary, Option, Variable, check_unique
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.parsed import Dictionary, Option, Variable, check_unique
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
 _ITEM = re.compile(r"^\s*(\S.*?)\s+[–—-]\s+(.*?)\s*$", re.S)

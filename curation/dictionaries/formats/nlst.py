@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 
-from curation.dictionaries._io import cell, sheet_names, sheet_rows
-from curation.dictionaries.model import Dictionary, Option, Variable, check_unique, find_header, is_sas_missing
-from curation.dictionaries.spec import DictionarySpec
+from curation.dictionaries.formats.cells import cell, find_header, sheet_names, sheet_rows
+from curation.dictionaries.parsed import Dictionary, Option, Variable, check_unique, is_sas_missing
+from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 
 REQUIRED = ("Variable", "Label", "Format Text")
