@@ -14,7 +14,7 @@ import duckdb
 from test_dictionary_fixtures import REPO
 
 BIN = Path(sys.executable).parent
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "seeds/harmonization")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "seeds/harmonization", "seeds/lookups")
 
 
 class DbtProject:
