@@ -41,34 +41,34 @@ harmonized as (
 
     {%- for match in matches %}
 
-    select
-        clinical_values.collection_id,
-        clinical_values.dicom_patient_id,
-        mappings.variable,
-        {{ match.value }} as value,  -- noqa: RF04
-        {{ match.ncit_code }} as ncit_code,
-        mappings.rule,
-        {{ match.value_low }} as value_low,
-        {{ match.value_high }} as value_high,
-        mappings.unit,
-        mappings.reference_point,
-        mappings.assessed_at_column,
-        clinical_values.table_name as source_table,
-        clinical_values.column_name as source_column,
-        clinical_values.row_key as source_row_key,
-        clinical_values.value as source_value,
-        mappings.mapping_file,
-        mappings.mapping_line
-    from clinical_values
-    inner join mappings
-        on
-            clinical_values.table_name = mappings.table_name
-            and clinical_values.column_name = mappings.column_name
-            {%- if match.on_value %}
-            and clinical_values.value = mappings.source_value
-            {%- endif %}
-    where {{ match.where }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            clinical_values.collection_id,
+            clinical_values.dicom_patient_id,
+            mappings.variable,
+            {{ match.value }} as value,  -- noqa: RF04
+            {{ match.ncit_code }} as ncit_code,
+            mappings.rule,
+            {{ match.value_low }} as value_low,
+            {{ match.value_high }} as value_high,
+            mappings.unit,
+            mappings.reference_point,
+            mappings.assessed_at_column,
+            clinical_values.table_name as source_table,
+            clinical_values.column_name as source_column,
+            clinical_values.row_key as source_row_key,
+            clinical_values.value as source_value,
+            mappings.mapping_file,
+            mappings.mapping_line
+        from clinical_values
+        inner join mappings
+            on
+                clinical_values.table_name = mappings.table_name
+                and clinical_values.column_name = mappings.column_name
+                {%- if match.on_value %}
+                    and clinical_values.value = mappings.source_value
+                {%- endif %}
+        where {{ match.where }}
+        {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 
 ),
