@@ -1,10 +1,17 @@
 -- One row per DICOM Modality in IDC's series index for the curated collections or in
--- dicom_all, with its name: the `modality` entity of the MetricFlow semantic models.
+-- dicom_all, with its name (the dicom_modalities seed; else the code): the `modality` entity
+-- of the MetricFlow semantic models.
 {%- set q = adapter.quote %}
 
 with patient_modalities as (
 
     select * from {{ ref('patient_modalities') }}
+
+),
+
+dicom_modalities as (
+
+    select * from {{ ref('dicom_modalities') }}
 
 ),
 
@@ -28,27 +35,10 @@ modalities as (
 final as (
 
     select
-        modality,
-        case modality
-            when 'ANN' then 'Annotation'
-            when 'CR' then 'Computed Radiography'
-            when 'CT' then 'Computed Tomography'
-            when 'DX' then 'Digital Radiography'
-            when 'MG' then 'Mammography'
-            when 'MR' then 'Magnetic Resonance'
-            when 'NM' then 'Nuclear Medicine'
-            when 'OT' then 'Other'
-            when 'PR' then 'Presentation State'
-            when 'PT' then 'Positron Emission Tomography'
-            when 'RTSTRUCT' then 'Radiotherapy Structure Set'
-            when 'SEG' then 'Segmentation'
-            when 'SM' then 'Slide Microscopy'
-            when 'SR' then 'Structured Report'
-            when 'US' then 'Ultrasound'
-            when 'XA' then 'X-Ray Angiography'
-            else modality
-        end as modality_name
+        modalities.modality,
+        coalesce(dicom_modalities.modality_name, modalities.modality) as modality_name
     from modalities
+    left join dicom_modalities on modalities.modality = dicom_modalities.modality
 
 )
 

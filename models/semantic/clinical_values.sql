@@ -35,16 +35,15 @@ long_values as (
     {% if not loop.last %}union all{% endif %}
     {%- else %}
 
-    select
-        cast(null as {{ dbt.type_string() }}) as collection_id,
-        cast(null as {{ dbt.type_string() }}) as table_name,
-        cast(null as {{ dbt.type_string() }}) as dicom_patient_id,
-        cast(null as {{ dbt.type_int() }}) as source_batch,
-        cast(null as {{ dbt.type_int() }}) as row_key,
-        cast(null as {{ dbt.type_string() }}) as column_name,
-        cast(null as {{ dbt.type_string() }}) as value
-    from column_metadata
-    where false
+    {{ no_rows([
+        ('collection_id', dbt.type_string()),
+        ('table_name', dbt.type_string()),
+        ('dicom_patient_id', dbt.type_string()),
+        ('source_batch', dbt.type_int()),
+        ('row_key', dbt.type_int()),
+        ('column_name', dbt.type_string()),
+        ('value', dbt.type_string()),
+    ], 'column_metadata') }}
     {%- endfor %}
 
 ),

@@ -23,12 +23,11 @@ with null_keys as (
     {%- endfor %}
     {%- else %}
 
-    select
-        cast(null as {{ dbt.type_string() }}) as table_name,
-        cast(null as {{ dbt.type_string() }}) as column_name,
-        cast(null as {{ dbt.type_int() }}) as n_rows
-    from {{ ref('stg_clinical__tables') }}
-    where false
+    {{ no_rows([
+        ('table_name', dbt.type_string()),
+        ('column_name', dbt.type_string()),
+        ('n_rows', dbt.type_int()),
+    ]) }}
     {%- endfor %}
 
 )

@@ -10,9 +10,7 @@ with clinical as (
     {% if not loop.last %}union all{% endif %}
     {%- else %}
 
-    select cast(null as {{ dbt.type_string() }}) as table_name
-    from {{ ref('stg_clinical__tables') }}
-    where false
+    {{ no_rows([('table_name', dbt.type_string())]) }}
     {%- endfor %}
 
 ),

@@ -24,12 +24,11 @@ with built as (
     {% if not loop.last %}union all{% endif %}
     {%- else %}
 
-    select
-        cast(null as {{ dbt.type_string() }}) as table_name,
-        cast(null as {{ dbt.type_string() }}) as column_name,
-        cast(null as {{ dbt.type_string() }}) as data_type
-    from {{ ref('stg_clinical__tables') }}
-    where false
+    {{ no_rows([
+        ('table_name', dbt.type_string()),
+        ('column_name', dbt.type_string()),
+        ('data_type', dbt.type_string()),
+    ]) }}
     {%- endfor %}
 
 ),

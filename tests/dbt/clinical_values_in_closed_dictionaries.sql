@@ -2,5 +2,4 @@
 -- `dictionary: {closed: true}`) does not list: an error, one row per (table, column, value)
 -- with its row count. See values_outside_dictionaries.
 -- depends_on: {{ ref('stg_clinical__tables') }}
-{{ config(severity='error') }}
 {{ values_outside_dictionaries(closed=true) }}

@@ -20,7 +20,7 @@ from curation.metadata import Release
 from curation.pipeline import run
 
 BIN = Path(sys.executable).parent
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "analyses", "seeds/harmonization")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "analyses", "seeds/harmonization", "seeds/lookups")
 
 
 def _query(database: Path, compiled: Path) -> list[tuple]:

@@ -336,7 +336,7 @@ def test_better_than_idc_safe_offsets_everywhere():
     # IDC's queries use OFFSET(0), which fails on an empty array in BigQuery. Every array access
     # of the imaging models goes through the safe_offset / first_where macros.
     sources = [*REPO.joinpath("models", "imaging").rglob("*.sql"),
-               *REPO.joinpath("models", "staging", "imaging").glob("*.sql"),
+               *REPO.joinpath("models", "staging", "dicom").glob("*.sql"),
                *REPO.joinpath("macros", "imaging").glob("*.sql")]
     for path in sources:
         text = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", "", path.read_text(), flags=re.S)

@@ -23,7 +23,7 @@ from curation.index_path import SeriesIndex
 from curation.patient_check import summary_lines, unmatched_ids
 
 BIN = Path(sys.executable).parent
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "seeds/harmonization")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "seeds/harmonization", "seeds/lookups")
 
 INDEX = {
     "demo_a": ["PKG-001", "PKG-002", "PKG-010", "XYZ"],

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from helpers import BIN, REPO
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "seeds/harmonization")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "macros", "models", "tests/dbt", "seeds/harmonization", "seeds/lookups")
 
 
 class DbtProject:

@@ -29,7 +29,7 @@ from helpers.warehouse import REPO, add_collection
 from curation.index_path import series_index
 
 BIN = Path(sys.executable).parent
-PROJECT_FILES = ("dbt_project.yml", "profiles.yml", ".dbtignore", "macros", "models", "tests/dbt", "data/dicom")
+PROJECT_FILES = ("dbt_project.yml", "profiles.yml", ".dbtignore", "macros", "models", "tests/dbt", "seeds/lookups", "data/dicom")
 
 
 class Project:

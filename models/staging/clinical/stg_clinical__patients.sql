@@ -14,12 +14,11 @@ with patients as (
     {% if not loop.last %}union all{% endif %}
     {%- else %}
 
-    select
-        cast(null as {{ dbt.type_string() }}) as collection_id,
-        cast(null as {{ dbt.type_string() }}) as table_name,
-        cast(null as {{ dbt.type_string() }}) as dicom_patient_id
-    from {{ ref('stg_clinical__tables') }}
-    where false
+    {{ no_rows([
+        ('collection_id', dbt.type_string()),
+        ('table_name', dbt.type_string()),
+        ('dicom_patient_id', dbt.type_string()),
+    ]) }}
     {%- endfor %}
 
 )
