@@ -19,6 +19,8 @@ from helpers import dicom_corpus as fx
 from helpers.imaging import CORPUS, REPO, build_imaging, connect, flat_schema, rows
 from helpers.imaging_published_schemas import DICOM_ALL_LEADING, DICOM_ALL_UIDS, PUBLISHED
 
+# dicom_all columns IDC's series index fills in where auxiliary_metadata has no value
+FILLED_FROM_INDEX = {"collection_id", "crdc_series_uuid", "Source_DOI", "license_short_name"}
 VIEWS = ["segmentations", "measurement_groups", "qualitative_measurements", "quantitative_measurements"]
 
 
@@ -259,6 +261,35 @@ def test_dicom_all_joins_the_manifest(con):
             assert r["Source_DOI"] == fx.COLLECTION_ROW["source_doi"]
             assert r["collection_name"] == fx.COLLECTION_ROW["collection_name"]
             assert r["license_short_name"] == fx.COLLECTION_ROW["license_short_name"]
+
+
+def test_dicom_all_is_each_exported_instance_beside_its_auxiliary_row(con):
+    # A reference computed another way: the exported Parquet rows, matched in Python by
+    # SOPInstanceUID; dicom_all must hold each instance once, its dicom_metadata values as
+    # exported and its auxiliary values (renamed as dicom_all publishes them) as in the manifest.
+    database = Path(con.execute("select path from duckdb_databases() where database_name = "
+                                "current_database()").fetchone()[0])
+    parquet = database.parent / "dicom"
+    metadata = rows(con, f"select * from read_parquet('{parquet}/dicom_metadata/*.parquet', "
+                         "union_by_name = true)")
+    auxiliary = {r["SOPInstanceUID"]: r for r in rows(
+        con, f"select * from read_parquet('{parquet}/auxiliary_metadata/*.parquet', union_by_name = true)")}
+    got = rows(con, "select * from idc_v22.dicom_all")
+    assert sorted(r["SOPInstanceUID"] for r in got) == sorted(r["SOPInstanceUID"] for r in metadata)
+    by_uid = {r["SOPInstanceUID"]: r for r in got}
+    renamed = {"crdc_study_uuid": "study_uuid",
+               "crdc_series_uuid": "series_uuid", "crdc_instance_uuid": "instance_uuid",
+               "Source_DOI": "source_doi", "Source_URL": "source_url",
+               "Versioned_Source_DOI": "versioned_source_doi"}
+    for instance in metadata:
+        row = by_uid[instance["SOPInstanceUID"]]
+        assert {k: row[k] for k in instance} == instance
+        aux = auxiliary[instance["SOPInstanceUID"]]
+        for name, _, _ in DICOM_ALL_LEADING:
+            source = renamed.get(name, name)
+            index_fills = name in FILLED_FROM_INDEX and aux.get(source) is None
+            if source in aux and name not in DICOM_ALL_UIDS and not index_fills:
+                assert row[name] == aux[source], (instance["SOPInstanceUID"], name)
 
 
 def test_dicom_all_leaves_auxiliary_values_without_a_source_null(con):

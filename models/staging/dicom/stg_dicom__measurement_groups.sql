@@ -8,13 +8,10 @@
 {%- set c = imaging_concepts() %}
 {%- set items = 'report_groups.measurement_group.contentsequence' %}
 
-with metadata as (
+-- dicom_metadata is read twice (reports; the segmentation instances' UIDs): a CTE read twice
+-- would be materialized whole, its nested ContentSequence copied once more.
 
-    select * from {{ ref('stg_dicom__metadata') }}
-
-),
-
-reports as (
+with reports as (
 
     select
         metadata.patientid as patient_id,
@@ -22,7 +19,7 @@ reports as (
         metadata.seriesinstanceuid as series_instance_uid,
         metadata.seriesdescription as series_description,
         metadata.contentsequence as content_sequence
-    from metadata
+    from {{ ref('stg_dicom__metadata') }} as metadata
     where
         metadata.sopclassuid in (
             '1.2.840.10008.5.1.4.1.1.88.11',  -- Basic Text SR
@@ -129,7 +126,7 @@ segmentation_instances as (
     select
         metadata.sopinstanceuid as sop_instance_uid,
         metadata.seriesinstanceuid as series_instance_uid
-    from metadata
+    from {{ ref('stg_dicom__metadata') }} as metadata
 
 ),
 
