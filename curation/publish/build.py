@@ -205,7 +205,7 @@ class Build:
     def run(self) -> None:
         started = time.monotonic()
         lock = self.database.with_name(f".{self.database.name}.lock")
-        with run_lock(lock, self.unchanged):
+        with run_lock(lock, f"{self.database} and the earlier outputs are"):  # the lock says "unchanged"
             if self.o.only_curate:
                 self.curate()
                 print("; ".join(self.times), flush=True)

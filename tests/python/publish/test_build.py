@@ -190,6 +190,7 @@ def test_a_second_build_while_one_runs_stops_at_once(project):
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "another run is in progress" in lines[0] and "unchanged" in lines[0], lines
+    assert "unchanged unchanged" not in lines[0], lines  # the lock adds "unchanged" itself
 
 
 @pytest.mark.parametrize("failure", [OSError(28, os.strerror(28), "idc.duckdb"), MemoryError()])
