@@ -5,7 +5,7 @@
       no custom schema   -> the target's schema
     The var `publish_suffix` (default empty) is appended to every name: `make publish` builds
     a BigQuery release into `idc_v<N>_clinical__staging` etc. and swaps it in only when
-    everything passed (curation/publish_bigquery.py).
+    everything passed (curation/publish/bigquery.py).
 -#}
 {% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}
