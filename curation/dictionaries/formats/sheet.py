@@ -9,7 +9,7 @@ shapes:
     the variable above; an empty code with a SAS format (``best8.``) is the variable's format;
   * all options in one cell: ``options_column`` with ``options_split: lines`` (``0: No`` per
     line) or ``list`` (``1 - Male | 2 - Female``, ``M, F``), read by
-    ``curation.dictionaries.inline``; when it is the label column, the cell's first line is
+    ``curation.dictionaries.formats.inline``; when it is the label column, the cell's first line is
     the label (without a closing ``:``) and the other lines are the options (I-SPY 2's
     ``Table legend``).
 ``type_column`` gives a type word. A name cell holding two identifiers (``X_YYYY X_DAYS``)

@@ -120,7 +120,7 @@ def test_idc_types_that_drop_leading_zeros_say_so(tmp_path):
 def _with_dictionary(tmp_path, data: bytes, dictionary: bytes):
     """Curate one inferred table described by a sheet dictionary, through the pipeline."""
     from curation.pipeline import curate_tables
-    from engine_fixtures import lay_out
+    from helpers.curate import lay_out
 
     recipe = """\
         collection_id: demo
