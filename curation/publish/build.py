@@ -91,7 +91,8 @@ class Build:
         self.curate_args = shlex.split(options.curate_args)
         self.dbt_args = shlex.split(options.dbt_args)
         self.state = BuildState(self.database.with_name(f".{self.database.name}.build-state.json"))
-        self.unchanged = f"{self.database} and the earlier outputs are unchanged"
+        self.outputs = kept_outputs(self.database)  # the lock and the OS errors add "unchanged"
+        self.unchanged = f"{self.outputs} unchanged"
         self.index = series_index()
         self.bin = Path(sys.executable).parent
         self.times: list[str] = []
@@ -205,7 +206,7 @@ class Build:
     def run(self) -> None:
         started = time.monotonic()
         lock = self.database.with_name(f".{self.database.name}.lock")
-        with run_lock(lock, f"{self.database} and the earlier outputs are"):  # the lock says "unchanged"
+        with run_lock(lock, self.outputs):
             if self.o.only_curate:
                 self.curate()
                 print("; ".join(self.times), flush=True)
@@ -237,21 +238,27 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def kept_outputs(database: str | Path) -> str:
+    """What a failed build leaves as it was, as the errors name it (before "unchanged")."""
+    return f"{database} and the earlier outputs are"
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse(argv)
+    outputs = kept_outputs(options.database)
     try:
         Build(options).run()
     except CurationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except MemoryError:
-        print(f"error: {out_of_memory(f'{options.database} and the earlier outputs are')}", file=sys.stderr)
+        print(f"error: {out_of_memory(outputs)}", file=sys.stderr)
         return 1
     except OSError as exc:
-        print(f"error: {os_error(exc, f'{options.database} and the earlier outputs are')}", file=sys.stderr)
+        print(f"error: {os_error(exc, outputs)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print(f"error: interrupted; {options.database} and the earlier outputs are unchanged", file=sys.stderr)
+        print(f"error: interrupted; {outputs} unchanged", file=sys.stderr)
         return 130
     return 0
 
