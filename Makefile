@@ -43,6 +43,8 @@ curate: install
 
 # curate, DICOM export and dbt build into a staged copy of the warehouse, published only when
 # everything passed; unchanged steps are skipped (curation/publish/build.py; README "Building").
+# BUILD_ARGS=--force redoes the DICOM export and dbt; unchanged curation is still skipped (its
+# seeds could not change): `make curate BUILD_ARGS=--force` redoes it.
 build: install
 	@$(BIN)/python -m curation.publish.build --idc-version $(IDC_VERSION) --dicom-in $(DICOM_IN) --curate-args='$(CURATE_ARGS)' --dbt-args='$(DBT_ARGS)' $(BUILD_ARGS)
 

@@ -234,7 +234,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--dbt-args", default="", help="more arguments of dbt build")
     parser.add_argument("--verbose", action="store_true", help="show dbt's whole output")
     parser.add_argument("--only-curate", action="store_true", help="curate (if changed), nothing else")
-    parser.add_argument("--force", action="store_true", help="export and build even when unchanged")
+    parser.add_argument("--force", action="store_true", help="redo the DICOM export and the dbt build even when unchanged; with --only-curate (make curate BUILD_ARGS=--force), redo the curation")
     return parser.parse_args(argv)
 
 

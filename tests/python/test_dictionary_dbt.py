@@ -12,7 +12,7 @@ import pytest
 from curation.metadata import Release
 from curation.pipeline import run
 from helpers.dbt_project import DbtProject
-from test_dictionary_fixtures import acrin_project
+from helpers.dictionaries import acrin_project
 
 TESTS = "clinical_values_in_open_dictionaries clinical_values_in_closed_dictionaries"
 

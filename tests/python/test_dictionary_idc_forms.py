@@ -14,7 +14,7 @@ from curation.dictionaries.load import load_dictionary
 from curation.dictionaries.parsed import Option, Variable
 from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import Where
-from test_dictionary_fixtures import REPO, write_acrin_xlsx
+from helpers.dictionaries import REPO, write_acrin_xlsx
 
 SOURCES = REPO / "data" / "sources"
 WHERE = Where(recipe="idc.yaml")

@@ -15,7 +15,7 @@ from curation import quality_gate
 from curation.errors import CurationError, Reason
 from curation.metadata import Release
 from curation.pipeline import run
-from test_dictionary_fixtures import REPO, acrin_project, redcap_project, write_recipe
+from helpers.dictionaries import REPO, acrin_project, redcap_project, write_recipe
 
 
 def _curate(recipe: Path, sources: Path, out: Path, **options):
@@ -156,7 +156,7 @@ def test_missing_variables_and_undocumented_columns_are_reported(tmp_path: Path)
     data = sources / "acrin_demo"
     import zipfile
 
-    from test_dictionary_fixtures import ACRIN_DATA, zip_bytes
+    from helpers.dictionaries import ACRIN_DATA, zip_bytes
     changed = {f"{form}.csv": texts[0] for form, texts in ACRIN_DATA.items()}
     changed["BQ.csv"] = "cn,bq1,extra\n1,1,a\n2,2,b\n7,1,c\n"  # bq2 missing, 'extra' undocumented
     (data / "ACRIN-Demo_Clinical.zip").write_bytes(zip_bytes(changed))
@@ -192,7 +192,7 @@ def test_redcap_forms_build_typed_tables_with_coded_metadata(tmp_path: Path) -> 
 
 
 def test_malformed_dictionary_stops_the_run_naming_sheet_and_row(tmp_path: Path) -> None:
-    from test_dictionary_fixtures import ACRIN_SHEETS, HEADER, write_acrin_xlsx
+    from helpers.dictionaries import ACRIN_SHEETS, HEADER, write_acrin_xlsx
 
     recipe, sources = acrin_project(tmp_path, dictionary="xlsx")
     sheets = dict(ACRIN_SHEETS)

@@ -14,7 +14,7 @@ from curation.dictionaries.formats import acrin, docx as docx_reader, nlst, redc
 from curation.dictionaries.parsed import Option, sql_type_of
 from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
-from test_dictionary_fixtures import (
+from helpers.dictionaries import (
     ACRIN_SHEETS, ACRIN_XLS, HEADER, NLST_ZIP, REDCAP_DICTIONARY, REPO, csv_bytes, write_acrin_xlsx,
 )
 

@@ -15,7 +15,7 @@ from curation.dictionaries.formats.cells import is_sas_format, split_names
 from curation.dictionaries.parsed import Option
 from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
-from test_dictionary_fixtures import HEADER, csv_bytes, write_acrin_xlsx
+from helpers.dictionaries import HEADER, csv_bytes, write_acrin_xlsx
 from helpers.files import write_xlsx
 
 WHERE = Where(recipe="demo.yaml")

@@ -21,7 +21,7 @@ from curation.harmonization.standard import load_standard
 from curation.metadata import Release
 from curation.pipeline import run
 from helpers.dbt_project import DbtProject
-from test_dictionary_fixtures import REPO
+from helpers.dictionaries import REPO
 
 STANDARD = load_standard()
 

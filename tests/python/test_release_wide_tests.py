@@ -15,7 +15,7 @@ from curation.metadata import Release
 from curation.pipeline import run
 from helpers.dbt_project import DbtProject
 from helpers.files import write_recipe
-from test_dictionary_fixtures import acrin_project, redcap_project
+from helpers.dictionaries import acrin_project, redcap_project
 
 RELEASE_WIDE = ("clinical_keys_not_null", "clinical_tables_match_column_metadata",
                 "clinical_tables_have_one_table_metadata_row", "clinical_values_in_open_dictionaries",

@@ -9,10 +9,10 @@ imaging                   the imaging views built once from the DICOM fixture co
 imaging_published_schemas the imaging views' schemas as IDC v22 builds them
 dicom_corpus              the DICOM fixture corpus (data/dicom), made in code, and its answers
 chromium                  headless Chromium for the tests that look at a page
+dictionaries              synthetic data dictionaries (ACRIN forms, REDCap) for the dictionary tests
 ========================  ======================================================================
 
-pytest fixtures shared by several files are in conftest.py; the dictionary tests' synthetic
-dictionaries are in test_dictionary_fixtures.py.
+pytest fixtures shared by several files are in conftest.py.
 """
 
 from __future__ import annotations

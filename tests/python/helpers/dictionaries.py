@@ -1,4 +1,4 @@
-"""Synthetic dictionary fixtures, built in code (no tests here: helpers for test_dictionary_*).
+"""Synthetic dictionary fixtures, built in code (helpers for the test_dictionary_* files).
 
 ACRIN: a case-report-form dictionary with a Form Index and three forms (A0, A1, BQ), with
 multi-option variables, a derived variable, blank separator rows and a title row above the
@@ -19,7 +19,7 @@ import openpyxl
 
 from helpers.files import write_recipe, zipped as zip_bytes  # noqa: F401  (re-exported to the dictionary tests)
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parents[1]  # tests/python
 REPO = HERE.parents[1]
 ACRIN_XLS = HERE / "fixtures" / "dictionaries" / "acrin_demo_dictionary.xls"
 NLST_ZIP = REPO / "data" / "sources" / "nlst" / "NLST_dicts_xls.zip"
