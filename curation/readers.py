@@ -320,10 +320,8 @@ def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
 # ---- the fast xlsx/xlsm path: fastexcel to Arrow, used only where proven equal -------------
 
 _TOKENS = {  # counted in the sheet's XML; none can straddle more than one block boundary
-    "values": b"<v>", "inline": b"<is>", "shared": b' t="s"', "formula_text": b' t="str"',
-    "inline_type": b' t="inlineStr"', "bool": b' t="b"', "error": b' t="e"', "iso_date": b' t="d"',
-    # spellings the counts would miss: their presence sends the sheet to python-calamine
-    "odd_value": b"<v ", "empty_value": b"<v/>", "prefixed": b":sheetData", "quote": b"t='",
+    "values": b"<v>", "any_value": b"<v", "inline": b"<is>", "typed": b' t="', "shared": b' t="s"',
+    "formula_text": b' t="str"', "inline_type": b' t="inlineStr"', "bool": b' t="b"', "number": b' t="n"',
 }
 _TAIL = 64
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types are not the user's business
@@ -424,30 +422,24 @@ def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         return pc.fill_null(array.cast(_STRING), "")
     if pa.types.is_boolean(kind):
         return pc.fill_null(pc.if_else(array, "TRUE", "FALSE").cast(_STRING), "")
-    if pa.types.is_floating(kind) or pa.types.is_timestamp(kind) and kind.unit == "ms":
-        mask = valid.to_numpy(zero_copy_only=False)
-        if pa.types.is_floating(kind):
-            numbers = array.filter(valid).to_numpy(zero_copy_only=False).astype(np.float64)
-            if not np.isfinite(numbers).all():
-                return None  # a text read as NaN, or something calamine would not give
-            texts = _floats_arrow(numbers)
-        else:
-            if kind.tz is not None:
-                return None
-            ms = array.filter(valid).cast(pa.int64()).to_numpy(zero_copy_only=False)
-            if (ms < _EPOCH_MS).any():
-                return None
-            midnight = (ms % _DAY_MS == 0) & (ms >= _EPOCH_MS + _DAY_MS)
-            objects = np.empty(len(ms), dtype=object)
-            if midnight.any():
-                days = pa.array(ms[midnight] // _DAY_MS, type=pa.int32()).cast(pa.date32())
-                objects[midnight] = pc.cast(days, pa.string()).to_numpy(zero_copy_only=False)
-            if (~midnight).any():
-                objects[~midnight] = _times_text(ms[~midnight])
+    if pa.types.is_floating(kind):
+        numbers = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype(np.float64)
+        if not np.isfinite(numbers).all():
+            return None  # a text read as NaN, or something calamine would not give
+        texts = _floats_arrow(numbers)
+        return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
+    if pa.types.is_timestamp(kind) and kind.unit == "ms" and kind.tz is None:
+        ms = pc.fill_null(array.cast(pa.int64()), _EPOCH_MS + _DAY_MS).to_numpy(zero_copy_only=False)
+        if (ms < _EPOCH_MS).any():
+            return None
+        midnight = (ms % _DAY_MS == 0) & (ms >= _EPOCH_MS + _DAY_MS)
+        days = pa.array(np.where(midnight, ms // _DAY_MS, 0).astype(np.int32), type=pa.int32()).cast(pa.date32())
+        texts = pc.cast(pc.cast(days, pa.string()), _STRING)
+        if not midnight.all():
+            objects = texts.to_numpy(zero_copy_only=False).copy()
+            objects[~midnight] = _times_text(ms[~midnight])
             texts = pa.array(objects, type=_STRING)
-        full = np.full(len(array), "", dtype=object)
-        full[mask] = texts.to_numpy(zero_copy_only=False)
-        return pa.array(full, type=_STRING)
+        return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     if pa.types.is_duration(kind) and kind.unit == "ms":
         return pa.array([cell_text(v) if v is not None else "" for v in array.to_pylist()], type=_STRING)
     return None
@@ -480,8 +472,9 @@ def _read_fastexcel(data: bytes, sheet: int | str, where: Where,
     if facts is None or facts.first_row is None or facts.last_row is None:
         return None
     c = facts.counts
-    if c["odd_value"] or c["empty_value"] or c["prefixed"] or c["quote"] or c["error"] or c["iso_date"]:
-        return None
+    if c["any_value"] != c["values"] or c["typed"] != (
+            c["shared"] + c["formula_text"] + c["inline_type"] + c["bool"] + c["number"]):
+        return None  # <v/>, <v attr>, error or ISO-date cells (t="e", t="d"): python-calamine reads them
     try:
         import fastexcel
 
