@@ -323,7 +323,7 @@ _TOKENS = {  # counted in the sheet's XML; none can straddle more than one block
     "values": b"<v>", "any_value": b"<v", "inline": b"<is>", "typed": b' t="', "shared": b' t="s"',
     "formula_text": b' t="str"', "inline_type": b' t="inlineStr"', "bool": b' t="b"', "number": b' t="n"',
 }
-_TAIL = 64
+_TAIL = 4096  # longer than any cell's start tag: a value's own cell is found in tail + block
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types are not the user's business
 _CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
 _MERGE_REF = re.compile(rb"<mergeCell\b[^>]*?\sref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
@@ -350,10 +350,14 @@ def _letters_number(letters: bytes) -> int:
 
 
 def _cell_row(text: bytes, position: int) -> int | None:
-    """The 0-based row of the cell whose value starts at ``position``."""
+    """The 0-based row of the cell whose value starts at ``position``; None unless the cell's
+    own start tag (not an earlier, closed cell's) is in ``text``."""
     start = text.rfind(b"<c ", 0, position)
     match = _CELL_REF.match(text, start) if start >= 0 else None
-    return int(match.group(2)) - 1 if match and match.end() <= position else None
+    close = text.find(b">", start) if match else -1
+    if not match or close < 0 or close >= position or text[close - 1:close] == b"/" or b"</c>" in text[close:position]:
+        return None
+    return int(match.group(2)) - 1
 
 
 def _sheet_facts(data: bytes, sheet: int | str) -> _SheetFacts | None:

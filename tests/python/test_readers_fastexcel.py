@@ -155,6 +155,7 @@ HOSTILE = {
     "a title row above the header": dict(rows=[["Title"], [], ["a", "b"], [1, 2.5], [3, 4]]),
     "a blank header cell": dict(rows=[["a", None, "c"], [1, 2, 3]]),
     "a header named like a generated one": dict(rows=[["__UNNAMED__1", None], [1, 2]]),
+    "formulas without cached values": dict(rows=[["a", "b"], [1, "=A2*2"], [2, "=SUM(A2:A3)"]]),
     "empty sheet": dict(rows=[]),
     "a header only": dict(rows=[[None, "a", "b"]]),
 }
