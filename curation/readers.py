@@ -336,6 +336,7 @@ _DAY_MS = 86_400_000
 class _SheetFacts:
     """What the sheet's XML says about its cells, found by counting (no cell is built)."""
 
+    name: str  # the sheet's name in the workbook's own list
     counts: dict[str, int]
     first_row: int | None  # 0-based row of the first cell with a value, in document order
     last_row: int | None
@@ -396,7 +397,7 @@ def _sheet_facts(data: bytes, sheet: int | str) -> _SheetFacts | None:
                             end = (int(m.group(4)) - 1, _letters_number(m.group(3)) - 1) if m.group(3) else first
                             merged.append((first, end))
                 tail = text[-_TAIL:]
-    return _SheetFacts(counts, first_row, last_row, merged)
+    return _SheetFacts(found[0], counts, first_row, last_row, merged)
 
 
 def _times_text(ms: np.ndarray) -> list[str]:
@@ -484,6 +485,8 @@ def _read_fastexcel(data: bytes, sheet: int | str, where: Where,
 
         reader = fastexcel.read_excel(data)
         name = _pick_sheet(reader.sheet_names, sheet, where)
+        if name != facts.name:
+            return None  # fastexcel and the workbook's own list name different sheets
         loaded = reader.load_sheet(name, header_row=0, schema_sample_rows=None, dtype_coercion="coerce")
         infos = loaded.available_columns()
         height = loaded.height
