@@ -9,6 +9,12 @@ Formats: CSV/TSV (any one-character separator and quote; encoding declared, or d
 the order utf-8 (with or without BOM), cp1252, latin-1), XLSX/XLSM/XLSB/XLS through
 python-calamine, and XLSX/XLSM through openpyxl when calamine cannot open a file
 (or when a recipe asks for it).
+
+XLSX/XLSM sheets (engine ``auto``) are first read by fastexcel, which runs the same calamine
+parser but hands over Arrow columns instead of one Python object per cell. fastexcel types
+each column (and may coerce a mixed column, or read some texts as nulls), so its result is
+used only when it is proven to be the cells python-calamine reads (``_read_fastexcel``);
+otherwise the sheet is read by python-calamine as before.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import csv
 import datetime as dt
 import io
 import itertools
+import logging
+import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -30,7 +38,7 @@ from python_calamine import CalamineWorkbook
 from curation.csv_checks import check_one_encoding, check_quotes
 from curation.errors import CurationError, Reason, Where
 from curation.sources import check_archive
-from curation.workbook_inspect import SheetInspection, inspect_sheet
+from curation.workbook_inspect import SheetInspection, _sheet_part, inspect_sheet
 
 _CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -309,6 +317,220 @@ def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
     return Grid(columns=columns, n_rows=len(columns[0]) if columns else 0, sheet_name=name, merged=merged)
 
 
+# ---- the fast xlsx/xlsm path: fastexcel to Arrow, used only where proven equal -------------
+
+_TOKENS = {  # counted in the sheet's XML; none can straddle more than one block boundary
+    "values": b"<v>", "any_value": b"<v", "inline": b"<is>", "typed": b' t="', "shared": b' t="s"',
+    "formula_text": b' t="str"', "inline_type": b' t="inlineStr"', "bool": b' t="b"', "number": b' t="n"',
+}
+_TAIL = 4096  # longer than any cell's start tag: a value's own cell is found in tail + block
+logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types are not the user's business
+_CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_MERGE_REF = re.compile(rb"<mergeCell\b[^>]*?\sref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+_DEDUPED = re.compile(r"^(.*)_[0-9]+$")
+_EPOCH_MS = -2209075200000  # 1899-12-31 00:00 as ms since 1970: python-calamine's base of times
+_DAY_MS = 86_400_000
+
+
+@dataclass
+class _SheetFacts:
+    """What the sheet's XML says about its cells, found by counting (no cell is built)."""
+
+    name: str  # the sheet's name in the workbook's own list
+    counts: dict[str, int]
+    first_row: int | None  # 0-based row of the first cell with a value, in document order
+    last_row: int | None
+    merged: list[MergedRange]
+
+
+def _letters_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _cell_row(text: bytes, position: int) -> int | None:
+    """The 0-based row of the cell whose value starts at ``position``; None unless the cell's
+    own start tag (not an earlier, closed cell's) is in ``text``."""
+    start = text.rfind(b"<c ", 0, position)
+    match = _CELL_REF.match(text, start) if start >= 0 else None
+    close = text.find(b">", start) if match else -1
+    if not match or close < 0 or close >= position or text[close - 1:close] == b"/" or b"</c>" in text[close:position]:
+        return None
+    return int(match.group(2)) - 1
+
+
+def _sheet_facts(data: bytes, sheet: int | str) -> _SheetFacts | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None
+    with archive:
+        found = _sheet_part(archive, sheet)
+        if found is None or found[1] not in archive.namelist():
+            return None
+        counts = dict.fromkeys(_TOKENS, 0)
+        first_row = last_row = None
+        merged: list[MergedRange] = []
+        with archive.open(found[1]) as stream:
+            tail = b""
+            while block := stream.read(1 << 22):
+                text = tail + block
+                for key, token in _TOKENS.items():
+                    counts[key] += text.count(token) - tail.count(token)
+                positions = [p for p in (text.find(b"<v>", len(tail) - 2 if tail else 0),
+                                         text.find(b"<is>", len(tail) - 3 if tail else 0)) if p >= 0]
+                if positions and first_row is None:
+                    first_row = _cell_row(text, min(positions)) if min(positions) > 0 else None
+                    if first_row is None:
+                        return None
+                last = max(text.rfind(b"<v>"), text.rfind(b"<is>"))
+                if last >= 0 and last + 4 > len(tail):
+                    last_row = _cell_row(text, last)
+                    if last_row is None:
+                        return None
+                if b"mergeCell" in text:
+                    for m in _MERGE_REF.finditer(text):
+                        if m.end() > len(tail):
+                            first = (int(m.group(2)) - 1, _letters_number(m.group(1)) - 1)
+                            end = (int(m.group(4)) - 1, _letters_number(m.group(3)) - 1) if m.group(3) else first
+                            merged.append((first, end))
+                tail = text[-_TAIL:]
+    return _SheetFacts(found[0], counts, first_row, last_row, merged)
+
+
+def _times_text(ms: np.ndarray) -> list[str]:
+    """``cell_text`` of the values python-calamine reads for date-time cells of these
+    instants (ms since 1970): a time before 1900-01-01 (serial below 1), a date at midnight,
+    a date-time otherwise."""
+    out = []
+    for value in ms.tolist():
+        moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
+        if moment.date() == dt.date(1899, 12, 31):
+            out.append(moment.time().isoformat())
+        else:
+            out.append(cell_text(moment))
+    return out
+
+
+def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
+    """Texts of one fastexcel data column as ``cell_text`` writes python-calamine's cells; None
+    when this type is not converted here."""
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    kind = array.type
+    valid = pc.is_valid(array)
+    if pa.types.is_null(kind):
+        return pa.array([""] * len(array), type=_STRING)
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return pc.fill_null(array.cast(_STRING), "")
+    if pa.types.is_boolean(kind):
+        return pc.fill_null(pc.if_else(array, "TRUE", "FALSE").cast(_STRING), "")
+    if pa.types.is_floating(kind):
+        numbers = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype(np.float64)
+        if not np.isfinite(numbers).all():
+            return None  # a text read as NaN, or something calamine would not give
+        texts = _floats_arrow(numbers)
+        return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
+    if pa.types.is_timestamp(kind) and kind.unit == "ms" and kind.tz is None:
+        ms = pc.fill_null(array.cast(pa.int64()), _EPOCH_MS + _DAY_MS).to_numpy(zero_copy_only=False)
+        if (ms < _EPOCH_MS).any():
+            return None
+        midnight = (ms % _DAY_MS == 0) & (ms >= _EPOCH_MS + _DAY_MS)
+        days = pa.array(np.where(midnight, ms // _DAY_MS, 0).astype(np.int32), type=pa.int32()).cast(pa.date32())
+        texts = pc.cast(pc.cast(days, pa.string()), _STRING)
+        if not midnight.all():
+            objects = texts.to_numpy(zero_copy_only=False).copy()
+            objects[~midnight] = _times_text(ms[~midnight])
+            texts = pa.array(objects, type=_STRING)
+        return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
+    if pa.types.is_duration(kind) and kind.unit == "ms":
+        return pa.array([cell_text(v) if v is not None else "" for v in array.to_pylist()], type=_STRING)
+    return None
+
+
+def _read_fastexcel(data: bytes, sheet: int | str, where: Where,
+                    inspection: SheetInspection | None) -> Grid | None:
+    """One xlsx/xlsm sheet read by fastexcel, or None unless the result is provably the Grid
+    ``_read_calamine`` gives.
+
+    fastexcel reads the sheet's used range with its first row as the header and types each
+    column from all its cells. What can differ from python-calamine's cells, and how it is
+    ruled out (None, so python-calamine reads the sheet, when any check fails):
+
+    * cells read as null although they hold something (error cells, texts such as "NA" or
+      "null" in a typed column, a boolean in an integer column): the cells with a value in the
+      XML (``<v>``, ``<is>``) must be exactly the header names taken from cells plus the
+      non-null values, and the sheet must have no error cell;
+    * coercion (numbers or dates written as text in a text column, booleans as 1.0 in a
+      number column, a numeric header cell's name): the text cells in the XML must be exactly
+      the header names plus the values of text columns, and the boolean cells exactly the
+      values of boolean columns; a number column holds no NaN (a text read as a number);
+    * header names changed to be unique (``a``, ``a_1``), or generated for blank cells;
+    * the shape: rows from the sheet's first row, columns from column A, as python-calamine's
+      ``iter_rows`` gives them; merged ranges from the sheet's ``<mergeCells>``.
+    """
+    if inspection is None or inspection.error_cells.count:
+        return None
+    facts = _sheet_facts(data, sheet)
+    if facts is None or facts.first_row is None or facts.last_row is None:
+        return None
+    c = facts.counts
+    if c["any_value"] != c["values"] or c["typed"] != (
+            c["shared"] + c["formula_text"] + c["inline_type"] + c["bool"] + c["number"]):
+        return None  # <v/>, <v attr>, error or ISO-date cells (t="e", t="d"): python-calamine reads them
+    try:
+        import fastexcel
+
+        reader = fastexcel.read_excel(data)
+        name = _pick_sheet(reader.sheet_names, sheet, where)
+        if name != facts.name:
+            return None  # fastexcel and the workbook's own list name different sheets
+        loaded = reader.load_sheet(name, header_row=0, schema_sample_rows=None, dtype_coercion="coerce")
+        infos = loaded.available_columns()
+        height = loaded.height
+        table = loaded.to_arrow()
+        del loaded, reader
+    except CurationError:
+        raise
+    except Exception:  # fastexcel refuses a column type mix, a cell error, a file: calamine decides
+        return None
+    if facts.first_row + height != facts.last_row or len(infos) != table.num_columns or not infos:
+        return None
+    lead = infos[0].absolute_index
+    if [i.absolute_index for i in infos] != list(range(lead, lead + len(infos))):
+        return None
+    names = [i.name if i.column_name_from == "looked_up" else None for i in infos]
+    if any(i.column_name_from not in ("looked_up", "generated") for i in infos):
+        return None
+    taken = set(i.name for i in infos)
+    if any((m := _DEDUPED.match(i.name)) and m.group(1) in taken for i in infos):
+        return None  # a name may have been made unique
+    columns = [table.column(j) for j in range(table.num_columns)]
+    del table
+    non_null = [len(col) - col.null_count for col in columns]
+    kinds = [col.type for col in columns]
+    headers = sum(n is not None for n in names)
+    strings = sum(n for n, k in zip(non_null, kinds) if pa.types.is_string(k) or pa.types.is_large_string(k))
+    bools = sum(n for n, k in zip(non_null, kinds) if pa.types.is_boolean(k))
+    if (c["values"] + c["inline"] != sum(non_null) + headers
+            or c["shared"] + c["formula_text"] + c["inline_type"] != strings + headers
+            or c["bool"] != bools or c["inline"] != c["inline_type"]):
+        return None
+    lead_rows = facts.first_row
+    blank_top = pa.array([""] * lead_rows, type=_STRING)
+    out: list[pa.Array] = [pa.array([""] * (lead_rows + 1 + height), type=_STRING)] * lead
+    for j in range(len(columns)):
+        texts = _fast_column(columns[j])
+        if texts is None:
+            return None
+        columns[j] = None  # free fastexcel's column as soon as its texts exist
+        header = pa.array([names[j] or ""], type=_STRING)
+        out.append(pa.concat_arrays([blank_top, header, texts]))
+    return Grid(columns=out, n_rows=lead_rows + 1 + height, sheet_name=name, merged=facts.merged)
+
+
 def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
     import openpyxl  # imported here: only needed for the files calamine cannot read
 
@@ -340,7 +562,8 @@ def inspect_bounds(data: bytes, sheet: int | str, where: Where, file_format: str
 
 def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: str = "xlsx",
                   engine: str = "auto") -> Grid:
-    """One sheet of a workbook; calamine first, openpyxl when asked or when calamine fails on XLSX."""
+    """One sheet of a workbook; calamine first (for XLSX/XLSM with ``auto``: through fastexcel
+    where ``_read_fastexcel`` proves it equal), openpyxl when asked or when calamine fails on XLSX."""
     if _encrypted(data, file_format):
         raise CurationError(
             Reason.UNREADABLE,
@@ -354,6 +577,11 @@ def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: s
         if engine == "openpyxl":
             raise CurationError(Reason.RECIPE_INVALID, f"openpyxl cannot read {file_format} files", where)
         engines = ["calamine"]
+    if engine == "auto" and file_format in ("xlsx", "xlsm"):
+        fast = _read_fastexcel(data, sheet, where, inspection)
+        if fast is not None:
+            fast.inspection = inspection
+            return fast
     for name in engines:
         reader = _read_calamine if name == "calamine" else _read_openpyxl
         try:
