@@ -70,7 +70,9 @@ class Batch(LayoutOptions):
         "error", description="CSV rows with fewer or more fields than the widest: an error, or padded"
     )
     engine: Literal["auto", "calamine", "openpyxl"] = Field(
-        "auto", description="workbook reader; 'auto' is calamine, with openpyxl when calamine cannot open it"
+        "auto", description="workbook reader; 'auto' is fastexcel where its cells are proven the same as "
+                            "python-calamine's (xlsx/xlsm), else python-calamine, with openpyxl when calamine "
+                            "cannot open it"
     )
     idc_cast_column: str | int | None = Field(
         None, description="type_mode idc, conventional path: the column IDC casts to an integer-or-text "
