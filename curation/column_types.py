@@ -191,6 +191,30 @@ def _all_match(present: pa.Array, pattern: str) -> bool:
     return _all(pc.match_substring_regex(present, pattern))
 
 
+def _integer_texts(texts: pa.Array) -> pa.Array:
+    """Per value: whether it matches ``_INT_RE`` (sign and digits). Digits only (the common
+    case) is decided by a byte check, much cheaper than the regex, which runs only when some
+    value is not digits only (a sign, a blank, a word)."""
+    digits = pc.ascii_is_decimal(texts)  # non-empty and ASCII digits only, as \d+ in RE2
+    if _all(digits) and not digits.null_count:
+        return digits
+    return pc.match_substring_regex(texts, _INT_RE)
+
+
+def _all_integer_texts(present: pa.Array) -> bool:
+    """Whether every value matches ``_INT_RE``: a sample first (most columns fail on their
+    first values), then the byte check of ``_integer_texts``, the regex only when needed."""
+    if len(present) > _SAMPLE and not _all(pc.match_substring_regex(present.slice(0, _SAMPLE), _INT_RE)):
+        return False
+    return _all(_integer_texts(present))
+
+
+def _may_lead_with_zero(texts: pa.Array) -> pa.Array:
+    """Per value: whether it starts ``0``, ``+0`` or ``-0``, as every match of
+    ``_LEADING_ZERO_RE`` does (a cheap test that rules most values out before the regex)."""
+    return pc.or_(pc.starts_with(texts, "0"), pc.or_(pc.starts_with(texts, "+0"), pc.starts_with(texts, "-0")))
+
+
 def _unsigned(present: pa.Array) -> pa.Array:
     if not pc.any(pc.match_substring(present, "+")).as_py():  # the regex only when a plus is there
         return present
@@ -199,6 +223,8 @@ def _unsigned(present: pa.Array) -> pa.Array:
 
 def _fits_int64(present: pa.Array) -> bool:
     """Whether every integer text (sign and digits) fits in a signed 64-bit integer."""
+    if not len(present) or pc.max(pc.binary_length(present)).as_py() < _INT64_DIGITS:
+        return True  # fewer characters than 19 means fewer digits
     digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(present, "+-"), "0"))
     if _all(pc.less(digits, _INT64_DIGITS)):
         return True
@@ -208,6 +234,13 @@ def _fits_int64(present: pa.Array) -> bool:
 
 def _any_match(present: pa.Array, pattern: str) -> bool:
     return bool(pc.any(pc.match_substring_regex(present, pattern)).as_py()) if len(present) else False
+
+
+def _any_leading_zero(present: pa.Array) -> bool:
+    """Whether some value matches ``_LEADING_ZERO_RE``; the regex runs only on the values
+    that start with a zero (after an optional sign)."""
+    candidates = pc.filter(present, _may_lead_with_zero(present)) if len(present) else present
+    return _any_match(candidates, _LEADING_ZERO_RE)
 
 
 def _whole_by_text(present: pa.Array) -> bool:
@@ -223,9 +256,14 @@ def leading_zeros(values: pd.Series) -> np.ndarray:
     """Which values are numbers written with leading zeros (``007``, ``-01.5``): codes a
     numeric type loses the zeros of."""
     trimmed = pc.utf8_trim_whitespace(_arrow(values))
-    padded = pc.and_(pc.match_substring_regex(trimmed, _LEADING_ZERO_RE),
-                     pc.match_substring_regex(_unsigned(trimmed), _NUMBER_RE))
-    return padded.to_numpy(zero_copy_only=False)
+    out = np.zeros(len(trimmed), dtype=bool)
+    where = np.flatnonzero(_may_lead_with_zero(trimmed).to_numpy(zero_copy_only=False))
+    if len(where):  # the regexes only on the values that start with a zero
+        some = trimmed.take(pa.array(where))
+        padded = pc.and_(pc.match_substring_regex(some, _LEADING_ZERO_RE),
+                         pc.match_substring_regex(_unsigned(some), _NUMBER_RE))
+        out[where] = padded.to_numpy(zero_copy_only=False)
+    return out
 
 
 def _valid_iso_dates(present: pa.Array) -> bool:
@@ -251,7 +289,7 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
     if _all(pc.is_in(pc.utf8_upper(head), value_set=_BOOL_WORDS)) and _all(
             pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS)):
         return Kind.BOOLEAN
-    if _all_match(present, _INT_RE):
+    if _all_integer_texts(present):
         if not _fits_int64(present):
             return Kind.STRING  # codes too long for SQL integers
         return Kind.INTEGER
@@ -259,6 +297,9 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
         numbers = pc.cast(_unsigned(present), pa.float64())
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
+        # a whole number by its text is a whole float64 too: a fraction rules the texts out
+        if not _all(pc.equal(pc.trunc(numbers), numbers)):
+            return Kind.FLOAT
         return Kind.WHOLE_FLOAT if _whole_by_text(present) else Kind.FLOAT
     if dates and _valid_iso_dates(present):
         return Kind.DATE
@@ -278,7 +319,7 @@ def profile(values: pd.Series, dates: bool = True) -> BatchProfile:
     has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
     present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
     kind = _kind(present, dates)
-    padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_match(present, _LEADING_ZERO_RE)
+    padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_leading_zero(present)
     return BatchProfile(kind, has_blank, padded)
 
 
@@ -372,6 +413,8 @@ def type_column(values: pd.Series, profiles: list[BatchProfile], missing_somewhe
 def _within_int64(texts: pa.Array, candidates: pa.Array) -> pa.Array:
     """``candidates`` (integer texts: sign and digits) narrowed to those within 64 bits; only
     texts of 19 digits or more are looked at one by one."""
+    if not len(texts) or (pc.max(pc.binary_length(texts)).as_py() or 0) < _INT64_DIGITS:
+        return candidates  # fewer characters than 19 means fewer digits
     digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(texts, "+-"), "0")).to_numpy(zero_copy_only=False)
     ok = np.asarray(candidates.to_numpy(zero_copy_only=False)).copy()
     for i in np.flatnonzero(ok & (digits >= _INT64_DIGITS)):
@@ -430,7 +473,7 @@ def conforms(values: pa.Array | pa.ChunkedArray, sql_type: str) -> pa.Array | pa
     elif sql_type == DATE:
         ok = _real_dates(text)
     elif sql_type == INTEGER:
-        ok = _within_int64(text, pc.match_substring_regex(text, _INT_RE))
+        ok = _within_int64(text, _integer_texts(text))
         ok = pc.and_(ok, pc.equal(_integer_text(pc.if_else(ok, text, "0")), text))
     elif sql_type == FLOAT:
         number = pc.match_substring_regex(text, _NUMBER_RE)
@@ -491,7 +534,9 @@ def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[Column
 def _integer_text(trimmed: pa.Array) -> pa.Array:
     """Canonical integer text of integer or whole-decimal texts ("+007" -> "7", "12.0" -> "12"),
     by their digits: "12345678901234567.0" -> "12345678901234567" (never through a float)."""
-    unsigned = pc.replace_substring_regex(_unsigned(trimmed), r"^([+-]?\d+)\.0*$", r"\1")
+    unsigned = _unsigned(trimmed)
+    if pc.any(pc.match_substring(unsigned, ".")).as_py():  # the regex only when a point is there
+        unsigned = pc.replace_substring_regex(unsigned, r"^([+-]?\d+)\.0*$", r"\1")
     return pc.cast(pc.cast(unsigned, pa.int64()), pa.string())
 
 

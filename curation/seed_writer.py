@@ -121,8 +121,11 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str) -> None:
     if header != [str(c) for c in frame.columns]:
         raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name}'s header reads back as {header}",
                             Where(table=name))
+    meant_columns = [_texts(frame[column]) for column in frame.columns]
+    if table.equals(pa.Table.from_arrays(meant_columns, names=names)):
+        return  # every value as meant (one comparison in C++); else find the first that is not
     for position, column in enumerate(frame.columns):
-        meant = _texts(frame[column])
+        meant = meant_columns[position]
         read = table.column(position).combine_chunks()
         differ = pc.invert(pc.equal(meant, read))
         if pc.any(differ).as_py():
@@ -176,6 +179,20 @@ def _csv_fields(column: pa.Array) -> pa.Array:
     return pc.if_else(needs, quoted, column)
 
 
+def _unquoted_body(columns: list[pa.Array]) -> bytes | None:
+    """The rows of a table none of whose cells needs quoting, written by Arrow's CSV writer
+    (one pass in C++); None when some cell holds a delimiter, quote, line feed or CR, which
+    that writer refuses without quoting (``render_text_csv`` then quotes as the csv module
+    does). Missing values are empty fields, lines end with "\n": the csv module's bytes."""
+    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
+    sink = io.BytesIO()
+    try:
+        pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
+    except pa.ArrowInvalid:
+        return None
+    return sink.getvalue()
+
+
 def render_text_csv(frame: pd.DataFrame) -> bytes:
     """``render_csv``'s bytes, built with Arrow kernels (a field per cell, then a line per row)
     instead of a Python object per cell: a few times faster on large tables.
@@ -184,13 +201,18 @@ def render_text_csv(frame: pd.DataFrame) -> bytes:
     column (the csv module quotes an empty lone field), or a carriage return in a cell.
     """
     columns = [_text_column(frame[c]) for c in frame.columns] if len(frame.columns) > 1 else [None]
-    if any(c is None for c in columns) or any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
+    if any(c is None for c in columns):
         return render_csv(frame)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(frame.columns)
     header = buffer.getvalue().encode("utf-8")
     if not len(frame):
         return header
+    body = _unquoted_body(columns)
+    if body is not None:
+        return header + body
+    if any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
+        return render_csv(frame)
     fields = [_csv_fields(c) for c in columns]
     lines = pc.binary_join_element_wise(*fields, pa.scalar(",", pa.large_string()),
                                         null_handling="replace", null_replacement="")
