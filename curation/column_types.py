@@ -209,6 +209,38 @@ def _all_integer_texts(present: pa.Array) -> bool:
     return _all(_integer_texts(present))
 
 
+def _plain_integers(texts: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every text is digits only, without a leading zero (``0`` itself is plain) and
+    shorter than 19 characters: its canonical integer text (``_integer_text``) is itself."""
+    if not len(texts):
+        return True
+    digits = pc.ascii_is_decimal(texts)
+    if digits.null_count or not _all(digits):
+        return False
+    lengths = pc.binary_length(texts)
+    if pc.max(lengths).as_py() >= _INT64_DIGITS:
+        return False
+    return not pc.any(pc.and_(pc.starts_with(texts, "0"), pc.greater(lengths, 1))).as_py()
+
+
+def _plain_numbers(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Per value: whether it is an optional sign, then digits with at most one decimal point
+    (``-12.5``, ``7``, ``.5``, ``3.``): numbers by ``_NUMBER_RE`` found by byte checks; a value
+    not so found (an exponent, a word) is for the regex to decide."""
+    signed = pc.or_(pc.starts_with(texts, "-"), pc.starts_with(texts, "+"))
+    body = pc.if_else(signed, pc.utf8_slice_codeunits(texts, 1), texts) if pc.any(signed).as_py() else texts
+    return pc.ascii_is_decimal(pc.replace_substring(body, ".", "", max_replacements=1))
+
+
+def _number_texts(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Per value: whether it matches ``_NUMBER_RE``; the regex runs only when the byte checks
+    of ``_plain_numbers`` do not find every value a number."""
+    plain = _plain_numbers(texts)
+    if not plain.null_count and _all(plain):
+        return plain
+    return pc.match_substring_regex(texts, _NUMBER_RE)
+
+
 def _may_lead_with_zero(texts: pa.Array) -> pa.Array:
     """Per value: whether it starts ``0``, ``+0`` or ``-0``, as every match of
     ``_LEADING_ZERO_RE`` does (a cheap test that rules most values out before the regex)."""
@@ -293,7 +325,8 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
         if not _fits_int64(present):
             return Kind.STRING  # codes too long for SQL integers
         return Kind.INTEGER
-    if _all_match(present, _NUMBER_RE):
+    if (len(present) <= _SAMPLE or _all(pc.match_substring_regex(present.slice(0, _SAMPLE), _NUMBER_RE))) and _all(
+            _number_texts(present)):
         numbers = pc.cast(_unsigned(present), pa.float64())
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
@@ -472,11 +505,13 @@ def conforms(values: pa.Array | pa.ChunkedArray, sql_type: str) -> pa.Array | pa
         ok = pc.is_in(text, value_set=_BOOL_TEXTS)
     elif sql_type == DATE:
         ok = _real_dates(text)
+    elif sql_type == INTEGER and _plain_integers(pc.drop_null(values)):
+        ok = pc.is_valid(values)  # every value digits only, in its canonical text, within 64 bits
     elif sql_type == INTEGER:
         ok = _within_int64(text, _integer_texts(text))
         ok = pc.and_(ok, pc.equal(_integer_text(pc.if_else(ok, text, "0")), text))
     elif sql_type == FLOAT:
-        number = pc.match_substring_regex(text, _NUMBER_RE)
+        number = _number_texts(text)
         ok = pc.and_(number, pc.is_finite(pc.cast(pc.if_else(number, _unsigned(text), "0"), pa.float64())))
     else:
         raise ValueError(f"not a column type: {sql_type!r}")
@@ -560,7 +595,8 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
             for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
     ):
-        out = _integer_text(pc.if_else(blank, "0", trimmed))
+        filled = pc.if_else(blank, "0", trimmed)
+        out = filled if _plain_integers(filled) else _integer_text(filled)
     elif sql_type == BOOLEAN:
         out = pc.utf8_lower(trimmed)
     elif sql_type in (FLOAT, DATE):
