@@ -223,24 +223,6 @@ def _plain_integers(texts: pa.Array | pa.ChunkedArray) -> bool:
     return not pc.any(pc.and_(pc.starts_with(texts, "0"), pc.greater(lengths, 1))).as_py()
 
 
-def _plain_numbers(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Per value: whether it is an optional sign, then digits with at most one decimal point
-    (``-12.5``, ``7``, ``.5``, ``3.``): numbers by ``_NUMBER_RE`` found by byte checks; a value
-    not so found (an exponent, a word) is for the regex to decide."""
-    signed = pc.or_(pc.starts_with(texts, "-"), pc.starts_with(texts, "+"))
-    body = pc.if_else(signed, pc.utf8_slice_codeunits(texts, 1), texts) if pc.any(signed).as_py() else texts
-    return pc.ascii_is_decimal(pc.replace_substring(body, ".", "", max_replacements=1))
-
-
-def _number_texts(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Per value: whether it matches ``_NUMBER_RE``; the regex runs only when the byte checks
-    of ``_plain_numbers`` do not find every value a number."""
-    plain = _plain_numbers(texts)
-    if not plain.null_count and _all(plain):
-        return plain
-    return pc.match_substring_regex(texts, _NUMBER_RE)
-
-
 def _may_lead_with_zero(texts: pa.Array) -> pa.Array:
     """Per value: whether it starts ``0``, ``+0`` or ``-0``, as every match of
     ``_LEADING_ZERO_RE`` does (a cheap test that rules most values out before the regex)."""
@@ -325,8 +307,7 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
         if not _fits_int64(present):
             return Kind.STRING  # codes too long for SQL integers
         return Kind.INTEGER
-    if (len(present) <= _SAMPLE or _all(pc.match_substring_regex(present.slice(0, _SAMPLE), _NUMBER_RE))) and _all(
-            _number_texts(present)):
+    if _all_match(present, _NUMBER_RE):
         numbers = pc.cast(_unsigned(present), pa.float64())
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
@@ -511,7 +492,7 @@ def conforms(values: pa.Array | pa.ChunkedArray, sql_type: str) -> pa.Array | pa
         ok = _within_int64(text, _integer_texts(text))
         ok = pc.and_(ok, pc.equal(_integer_text(pc.if_else(ok, text, "0")), text))
     elif sql_type == FLOAT:
-        number = _number_texts(text)
+        number = pc.match_substring_regex(text, _NUMBER_RE)
         ok = pc.and_(number, pc.is_finite(pc.cast(pc.if_else(number, _unsigned(text), "0"), pa.float64())))
     else:
         raise ValueError(f"not a column type: {sql_type!r}")

@@ -95,7 +95,7 @@ class CuratedTable:
 
     @property
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({c.name: c.values for c in self.columns})
+        return pd.DataFrame({c.name: c.values for c in self.columns}, copy=False)  # copy-on-write
 
 
 def _column_order(batches: list[BatchData]) -> list[str]:
