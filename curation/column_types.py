@@ -183,6 +183,10 @@ def _all(mask: pa.Array) -> bool:
     return bool(pc.all(mask).as_py()) if len(mask) else True
 
 
+def _any(mask: pa.Array) -> bool:
+    return bool(pc.any(mask).as_py()) if len(mask) else False
+
+
 def _all_match(present: pa.Array, pattern: str) -> bool:
     """Whether every value matches; a sample of the first values is tried first, since most
     columns fail a kind on their first values and the whole-column kernel is then skipped."""
@@ -568,6 +572,7 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
     original = _arrow(values)
     trimmed = pc.utf8_trim_whitespace(original)
     blank = pc.equal(trimmed, "")
+    any_blank = _any(blank)
     if sql_type == INTEGER or (
         # idc mode: whole decimals become integers written as text, unless a blank made the
         # batch text (then IDC kept the text as it was).
@@ -576,7 +581,7 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
             for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
     ):
-        filled = pc.if_else(blank, "0", trimmed)
+        filled = pc.if_else(blank, "0", trimmed) if any_blank else trimmed
         out = filled if _plain_integers(filled) else _integer_text(filled)
     elif sql_type == BOOLEAN:
         out = pc.utf8_lower(trimmed)
@@ -584,5 +589,6 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
         out = trimmed
     else:
         out = original
-    out = pc.if_else(blank, pa.scalar(None, out.type), out)
+    if any_blank:
+        out = pc.if_else(blank, pa.scalar(None, out.type), out)
     return pd.Series(out, dtype="str", index=values.index)

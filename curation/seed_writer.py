@@ -55,9 +55,12 @@ def render_seed(frame: pd.DataFrame, name: str) -> bytes:
     A cell holding a CR is the one thing ``render_csv``'s minimal quoting leaves unquoted; the
     read-back finds it (the CR reads as a line end), and such a table is written again with
     CRs quoted, so the common table pays for no extra scan."""
-    data = render_text_csv(frame)
+    columns = [_text_column(frame[c]) for c in frame.columns]
+    data = render_text_csv(frame, columns)
+    # the text meant of each column (a missing value: the empty field), made once for both
+    meant = None if any(c is None for c in columns) else [pc.fill_null(c, "") for c in columns]
     try:
-        check_round_trip(frame, data, name)
+        check_round_trip(frame, data, name, meant)
     except CurationError:
         if not _has_carriage_return(frame):
             raise
@@ -99,10 +102,11 @@ def _texts(series: pd.Series) -> pa.Array:
                     type=pa.large_string())
 
 
-def check_round_trip(frame: pd.DataFrame, data: bytes, name: str) -> None:
+def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa.Array] | None = None) -> None:
     """Parse the seed's bytes as a CSV reader (RFC 4180) does and compare every value with the
     frame (a missing value is an empty field): a seed that would load other rows or values
-    than the curator meant stops the run before anything is written."""
+    than the curator meant stops the run before anything is written. ``meant``: each column's
+    text as ``_texts`` gives it, when the caller has it already."""
     names = [f"c{i}" for i in range(len(frame.columns))]
     try:
         # Without a quote character in the bytes no field is quoted, so a line feed can only end
@@ -125,7 +129,7 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str) -> None:
     if header != [str(c) for c in frame.columns]:
         raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name}'s header reads back as {header}",
                             Where(table=name))
-    meant_columns = [_texts(frame[column]) for column in frame.columns]
+    meant_columns = meant if meant is not None else [_texts(frame[column]) for column in frame.columns]
     if table.equals(pa.Table.from_arrays(meant_columns, names=names)):
         return  # every value as meant (one comparison in C++); else find the first that is not
     for position, column in enumerate(frame.columns):
@@ -197,14 +201,17 @@ def _unquoted_body(columns: list[pa.Array]) -> bytes | None:
     return sink.getvalue()
 
 
-def render_text_csv(frame: pd.DataFrame) -> bytes:
+def render_text_csv(frame: pd.DataFrame, columns: list[pa.Array | None] | None = None) -> bytes:
     """``render_csv``'s bytes, built with Arrow kernels (a field per cell, then a line per row)
     instead of a Python object per cell: a few times faster on large tables.
 
     Frames it does not cover are handed to ``render_csv``: a cell that is not text, a single
     column (the csv module quotes an empty lone field), or a carriage return in a cell.
     """
-    columns = [_text_column(frame[c]) for c in frame.columns] if len(frame.columns) > 1 else [None]
+    if len(frame.columns) <= 1:
+        columns = [None]
+    elif columns is None:  # ``_text_column`` of each column, unless the caller has them
+        columns = [_text_column(frame[c]) for c in frame.columns]
     if any(c is None for c in columns):
         return render_csv(frame)
     buffer = io.StringIO()
