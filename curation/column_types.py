@@ -234,7 +234,7 @@ def _may_lead_with_zero(texts: pa.Array) -> pa.Array:
 
 
 def _unsigned(present: pa.Array) -> pa.Array:
-    if not pc.any(pc.match_substring(present, "+")).as_py():  # the regex only when a plus is there
+    if not pc.any(pc.starts_with(present, "+")).as_py():  # the regex only when a value starts with a plus
         return present
     return pc.replace_substring_regex(present, r"^\+", "")
 
@@ -570,17 +570,22 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
     """As ``format_values``, but Arrow-backed (pandas ``str`` dtype, NULL as missing): what the
     table builder keeps, since a Python object per cell would double the peak memory."""
     original = _arrow(values)
-    trimmed = pc.utf8_trim_whitespace(original)
-    blank = pc.equal(trimmed, "")
-    any_blank = _any(blank)
-    if sql_type == INTEGER or (
+    integer_text = sql_type == INTEGER or (
         # idc mode: whole decimals become integers written as text, unless a blank made the
         # batch text (then IDC kept the text as it was).
         sql_type == STRING and profiles and all(
             p.kind in (Kind.INTEGER, Kind.WHOLE_FLOAT, Kind.EMPTY) and not p.has_blank and not p.padded
             for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
-    ):
+    )
+    if sql_type == STRING and not integer_text:  # kept as written: blank cells found without a trimmed copy
+        trimmed = None
+        blank = pc.or_(pc.equal(pc.binary_length(original), 0), pc.utf8_is_space(original))
+    else:
+        trimmed = pc.utf8_trim_whitespace(original)
+        blank = pc.equal(trimmed, "")
+    any_blank = _any(blank)
+    if integer_text:
         filled = pc.if_else(blank, "0", trimmed) if any_blank else trimmed
         out = filled if _plain_integers(filled) else _integer_text(filled)
     elif sql_type == BOOLEAN:
