@@ -118,7 +118,7 @@ def _cell_warnings(grid, columns: list[SourceColumn], row_numbers: np.ndarray, w
     count, first = 0, None
     for column in columns:
         values = pa.array(column.values, type=pa.large_string(), from_pandas=True)
-        spaces = pc.and_(pc.not_equal(values, ""), pc.equal(pc.utf8_trim_whitespace(values), ""))
+        spaces = pc.utf8_is_space(values)  # non-empty, whitespace only (what trimming empties)
         found = int(pc.sum(spaces).as_py() or 0)
         if found and first is None:
             first = (int(row_numbers[int(pc.index(spaces, True).as_py())]), column.name)
@@ -143,7 +143,8 @@ def _source_columns(loaded: LoadedRecipe, table: Table, batch: Batch, layout: La
     """The kept columns' cells; in IDC's conventional typing, each with its profile over the rows
     IDC's pandas reading types it by (``curation.layout.pandas_rows``)."""
     conventional = loaded.recipe.type_mode == "idc" and table.idc_path == "conventional"
-    typed_rows = pandas_rows(batch, batch.file_format, layout.columns, layout.n_rows) if conventional else None
+    typed_rows = pandas_rows(batch, batch.file_format, layout.columns, layout.n_rows,
+                             layout.rows) if conventional else None
     typed_mask = None if typed_rows is None else pa.array(typed_rows)
     return [
         SourceColumn(

@@ -183,6 +183,10 @@ def _all(mask: pa.Array) -> bool:
     return bool(pc.all(mask).as_py()) if len(mask) else True
 
 
+def _any(mask: pa.Array) -> bool:
+    return bool(pc.any(mask).as_py()) if len(mask) else False
+
+
 def _all_match(present: pa.Array, pattern: str) -> bool:
     """Whether every value matches; a sample of the first values is tried first, since most
     columns fail a kind on their first values and the whole-column kernel is then skipped."""
@@ -191,14 +195,54 @@ def _all_match(present: pa.Array, pattern: str) -> bool:
     return _all(pc.match_substring_regex(present, pattern))
 
 
+def _integer_texts(texts: pa.Array) -> pa.Array:
+    """Per value: whether it matches ``_INT_RE`` (sign and digits). Digits only (the common
+    case) is decided by a byte check, much cheaper than the regex, which runs only when some
+    value is not digits only (a sign, a blank, a word)."""
+    digits = pc.ascii_is_decimal(texts)  # non-empty and ASCII digits only, as \d+ in RE2
+    if _all(digits) and not digits.null_count:
+        return digits
+    return pc.match_substring_regex(texts, _INT_RE)
+
+
+def _all_integer_texts(present: pa.Array) -> bool:
+    """Whether every value matches ``_INT_RE``: a sample first (most columns fail on their
+    first values), then the byte check of ``_integer_texts``, the regex only when needed."""
+    if len(present) > _SAMPLE and not _all(pc.match_substring_regex(present.slice(0, _SAMPLE), _INT_RE)):
+        return False
+    return _all(_integer_texts(present))
+
+
+def _plain_integers(texts: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every text is digits only, without a leading zero (``0`` itself is plain) and
+    shorter than 19 characters: its canonical integer text (``_integer_text``) is itself."""
+    if not len(texts):
+        return True
+    digits = pc.ascii_is_decimal(texts)
+    if digits.null_count or not _all(digits):
+        return False
+    lengths = pc.binary_length(texts)
+    if pc.max(lengths).as_py() >= _INT64_DIGITS:
+        return False
+    return not pc.any(pc.and_(pc.starts_with(texts, "0"), pc.greater(lengths, 1))).as_py()
+
+
+def _may_lead_with_zero(texts: pa.Array) -> pa.Array:
+    """Per value: whether it starts ``0``, ``+0`` or ``-0``, as every match of
+    ``_LEADING_ZERO_RE`` does (a cheap test that rules most values out before the regex)."""
+    return pc.or_(pc.starts_with(texts, "0"), pc.or_(pc.starts_with(texts, "+0"), pc.starts_with(texts, "-0")))
+
+
 def _unsigned(present: pa.Array) -> pa.Array:
-    if not pc.any(pc.match_substring(present, "+")).as_py():  # the regex only when a plus is there
+    if not pc.any(pc.starts_with(present, "+")).as_py():  # the regex only when a value starts with a plus
         return present
     return pc.replace_substring_regex(present, r"^\+", "")
 
 
 def _fits_int64(present: pa.Array) -> bool:
     """Whether every integer text (sign and digits) fits in a signed 64-bit integer."""
+    if not len(present) or pc.max(pc.binary_length(present)).as_py() < _INT64_DIGITS:
+        return True  # fewer characters than 19 means fewer digits
     digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(present, "+-"), "0"))
     if _all(pc.less(digits, _INT64_DIGITS)):
         return True
@@ -208,6 +252,13 @@ def _fits_int64(present: pa.Array) -> bool:
 
 def _any_match(present: pa.Array, pattern: str) -> bool:
     return bool(pc.any(pc.match_substring_regex(present, pattern)).as_py()) if len(present) else False
+
+
+def _any_leading_zero(present: pa.Array) -> bool:
+    """Whether some value matches ``_LEADING_ZERO_RE``; the regex runs only on the values
+    that start with a zero (after an optional sign)."""
+    candidates = pc.filter(present, _may_lead_with_zero(present)) if len(present) else present
+    return _any_match(candidates, _LEADING_ZERO_RE)
 
 
 def _whole_by_text(present: pa.Array) -> bool:
@@ -223,9 +274,14 @@ def leading_zeros(values: pd.Series) -> np.ndarray:
     """Which values are numbers written with leading zeros (``007``, ``-01.5``): codes a
     numeric type loses the zeros of."""
     trimmed = pc.utf8_trim_whitespace(_arrow(values))
-    padded = pc.and_(pc.match_substring_regex(trimmed, _LEADING_ZERO_RE),
-                     pc.match_substring_regex(_unsigned(trimmed), _NUMBER_RE))
-    return padded.to_numpy(zero_copy_only=False)
+    out = np.zeros(len(trimmed), dtype=bool)
+    where = np.flatnonzero(_may_lead_with_zero(trimmed).to_numpy(zero_copy_only=False))
+    if len(where):  # the regexes only on the values that start with a zero
+        some = trimmed.take(pa.array(where))
+        padded = pc.and_(pc.match_substring_regex(some, _LEADING_ZERO_RE),
+                         pc.match_substring_regex(_unsigned(some), _NUMBER_RE))
+        out[where] = padded.to_numpy(zero_copy_only=False)
+    return out
 
 
 def _valid_iso_dates(present: pa.Array) -> bool:
@@ -251,7 +307,7 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
     if _all(pc.is_in(pc.utf8_upper(head), value_set=_BOOL_WORDS)) and _all(
             pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS)):
         return Kind.BOOLEAN
-    if _all_match(present, _INT_RE):
+    if _all_integer_texts(present):
         if not _fits_int64(present):
             return Kind.STRING  # codes too long for SQL integers
         return Kind.INTEGER
@@ -259,6 +315,9 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
         numbers = pc.cast(_unsigned(present), pa.float64())
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
+        # a whole number by its text is a whole float64 too: a fraction rules the texts out
+        if not _all(pc.equal(pc.trunc(numbers), numbers)):
+            return Kind.FLOAT
         return Kind.WHOLE_FLOAT if _whole_by_text(present) else Kind.FLOAT
     if dates and _valid_iso_dates(present):
         return Kind.DATE
@@ -278,7 +337,7 @@ def profile(values: pd.Series, dates: bool = True) -> BatchProfile:
     has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
     present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
     kind = _kind(present, dates)
-    padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_match(present, _LEADING_ZERO_RE)
+    padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_leading_zero(present)
     return BatchProfile(kind, has_blank, padded)
 
 
@@ -372,6 +431,8 @@ def type_column(values: pd.Series, profiles: list[BatchProfile], missing_somewhe
 def _within_int64(texts: pa.Array, candidates: pa.Array) -> pa.Array:
     """``candidates`` (integer texts: sign and digits) narrowed to those within 64 bits; only
     texts of 19 digits or more are looked at one by one."""
+    if not len(texts) or (pc.max(pc.binary_length(texts)).as_py() or 0) < _INT64_DIGITS:
+        return candidates  # fewer characters than 19 means fewer digits
     digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(texts, "+-"), "0")).to_numpy(zero_copy_only=False)
     ok = np.asarray(candidates.to_numpy(zero_copy_only=False)).copy()
     for i in np.flatnonzero(ok & (digits >= _INT64_DIGITS)):
@@ -429,8 +490,10 @@ def conforms(values: pa.Array | pa.ChunkedArray, sql_type: str) -> pa.Array | pa
         ok = pc.is_in(text, value_set=_BOOL_TEXTS)
     elif sql_type == DATE:
         ok = _real_dates(text)
+    elif sql_type == INTEGER and _plain_integers(pc.drop_null(values)):
+        ok = pc.is_valid(values)  # every value digits only, in its canonical text, within 64 bits
     elif sql_type == INTEGER:
-        ok = _within_int64(text, pc.match_substring_regex(text, _INT_RE))
+        ok = _within_int64(text, _integer_texts(text))
         ok = pc.and_(ok, pc.equal(_integer_text(pc.if_else(ok, text, "0")), text))
     elif sql_type == FLOAT:
         number = pc.match_substring_regex(text, _NUMBER_RE)
@@ -491,7 +554,9 @@ def retype(values: pd.Series, sql_type: str, target: str | None) -> tuple[Column
 def _integer_text(trimmed: pa.Array) -> pa.Array:
     """Canonical integer text of integer or whole-decimal texts ("+007" -> "7", "12.0" -> "12"),
     by their digits: "12345678901234567.0" -> "12345678901234567" (never through a float)."""
-    unsigned = pc.replace_substring_regex(_unsigned(trimmed), r"^([+-]?\d+)\.0*$", r"\1")
+    unsigned = _unsigned(trimmed)
+    if pc.any(pc.match_substring(unsigned, ".")).as_py():  # the regex only when a point is there
+        unsigned = pc.replace_substring_regex(unsigned, r"^([+-]?\d+)\.0*$", r"\1")
     return pc.cast(pc.cast(unsigned, pa.int64()), pa.string())
 
 
@@ -505,22 +570,30 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
     """As ``format_values``, but Arrow-backed (pandas ``str`` dtype, NULL as missing): what the
     table builder keeps, since a Python object per cell would double the peak memory."""
     original = _arrow(values)
-    trimmed = pc.utf8_trim_whitespace(original)
-    blank = pc.equal(trimmed, "")
-    if sql_type == INTEGER or (
+    integer_text = sql_type == INTEGER or (
         # idc mode: whole decimals become integers written as text, unless a blank made the
         # batch text (then IDC kept the text as it was).
         sql_type == STRING and profiles and all(
             p.kind in (Kind.INTEGER, Kind.WHOLE_FLOAT, Kind.EMPTY) and not p.has_blank and not p.padded
             for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
-    ):
-        out = _integer_text(pc.if_else(blank, "0", trimmed))
+    )
+    if sql_type == STRING and not integer_text:  # kept as written: blank cells found without a trimmed copy
+        trimmed = None
+        blank = pc.or_(pc.equal(pc.binary_length(original), 0), pc.utf8_is_space(original))
+    else:
+        trimmed = pc.utf8_trim_whitespace(original)
+        blank = pc.equal(trimmed, "")
+    any_blank = _any(blank)
+    if integer_text:
+        filled = pc.if_else(blank, "0", trimmed) if any_blank else trimmed
+        out = filled if _plain_integers(filled) else _integer_text(filled)
     elif sql_type == BOOLEAN:
         out = pc.utf8_lower(trimmed)
     elif sql_type in (FLOAT, DATE):
         out = trimmed
     else:
         out = original
-    out = pc.if_else(blank, pa.scalar(None, out.type), out)
+    if any_blank:
+        out = pc.if_else(blank, pa.scalar(None, out.type), out)
     return pd.Series(out, dtype="str", index=values.index)

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from curation.column_types import NUMERIC_TYPES, ColumnType
 from curation.releases import version_fields
@@ -91,12 +93,30 @@ def table_metadata_row(table: CuratedTable, seed_file: str, seed_md5: str, relea
 _DISTINCT_HEAD = 1000
 
 
+def _distinct_texts(values: pd.Series) -> pd.Series | None:
+    """The distinct non-missing values of a text column in order of first appearance, by Arrow
+    kernels (None: more than ``MAX_LISTED_VALUES`` already in the first rows, or not text)."""
+    try:
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
+        return None
+    if pc.count_distinct(array.slice(0, _DISTINCT_HEAD)).as_py() > MAX_LISTED_VALUES:
+        return pd.Series([], dtype=object)  # already too many in the first rows: skip the full pass
+    return pd.Series(pc.unique(array.drop_null()).to_pylist(), dtype=object)
+
+
 def observed_values(column: CuratedColumn) -> list[dict]:
     """The distinct values, sorted (numerically for numbers); empty when more than 20."""
-    head = column.values.iloc[:_DISTINCT_HEAD].dropna()
-    if head.nunique() > MAX_LISTED_VALUES:  # already too many in the first rows: skip the full pass
-        return []
-    distinct = pd.Series(column.values.dropna().unique())
+    distinct = _distinct_texts(column.values)
+    if distinct is None:
+        head = column.values.iloc[:_DISTINCT_HEAD].dropna()
+        if head.nunique() > MAX_LISTED_VALUES:  # already too many in the first rows: skip the full pass
+            return []
+        distinct = pd.Series(column.values.dropna().unique())
     if len(distinct) > MAX_LISTED_VALUES or distinct.empty:
         return []
     if column.sql_type in NUMERIC_TYPES:

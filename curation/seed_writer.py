@@ -55,9 +55,12 @@ def render_seed(frame: pd.DataFrame, name: str) -> bytes:
     A cell holding a CR is the one thing ``render_csv``'s minimal quoting leaves unquoted; the
     read-back finds it (the CR reads as a line end), and such a table is written again with
     CRs quoted, so the common table pays for no extra scan."""
-    data = render_text_csv(frame)
+    columns = [_text_column(frame[c]) for c in frame.columns]
+    data = render_text_csv(frame, columns)
+    # the text meant of each column (a missing value: the empty field), made once for both
+    meant = None if any(c is None for c in columns) else [pc.fill_null(c, "") for c in columns]
     try:
-        check_round_trip(frame, data, name)
+        check_round_trip(frame, data, name, meant)
     except CurationError:
         if not _has_carriage_return(frame):
             raise
@@ -99,18 +102,23 @@ def _texts(series: pd.Series) -> pa.Array:
                     type=pa.large_string())
 
 
-def check_round_trip(frame: pd.DataFrame, data: bytes, name: str) -> None:
+def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa.Array] | None = None) -> None:
     """Parse the seed's bytes as a CSV reader (RFC 4180) does and compare every value with the
     frame (a missing value is an empty field): a seed that would load other rows or values
-    than the curator meant stops the run before anything is written."""
+    than the curator meant stops the run before anything is written. ``meant``: each column's
+    text as ``_texts`` gives it, when the caller has it already."""
     names = [f"c{i}" for i in range(len(frame.columns))]
     try:
+        # Without a quote character in the bytes no field is quoted, so a line feed can only end
+        # a row: the reader's simpler mode parses such bytes exactly as the RFC 4180 one does.
+        # UTF-8 is not validated apart: every value is compared with the (valid) text meant.
         table = pa_csv.read_csv(
             io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
+                                            use_threads=False),
+            parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in data, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types={n: pa.large_string() for n in names},
-                                                  null_values=[], strings_can_be_null=False))
+                                                  null_values=[], strings_can_be_null=False, check_utf8=False))
     except pa.ArrowInvalid as exc:
         raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name} does not parse back as CSV: {exc}",
                             Where(table=name)) from None
@@ -121,8 +129,11 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str) -> None:
     if header != [str(c) for c in frame.columns]:
         raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name}'s header reads back as {header}",
                             Where(table=name))
+    meant_columns = meant if meant is not None else [_texts(frame[column]) for column in frame.columns]
+    if table.equals(pa.Table.from_arrays(meant_columns, names=names)):
+        return  # every value as meant (one comparison in C++); else find the first that is not
     for position, column in enumerate(frame.columns):
-        meant = _texts(frame[column])
+        meant = meant_columns[position]
         read = table.column(position).combine_chunks()
         differ = pc.invert(pc.equal(meant, read))
         if pc.any(differ).as_py():
@@ -176,21 +187,43 @@ def _csv_fields(column: pa.Array) -> pa.Array:
     return pc.if_else(needs, quoted, column)
 
 
-def render_text_csv(frame: pd.DataFrame) -> bytes:
+def _unquoted_body(columns: list[pa.Array]) -> bytes | None:
+    """The rows of a table none of whose cells needs quoting, written by Arrow's CSV writer
+    (one pass in C++); None when some cell holds a delimiter, quote, line feed or CR, which
+    that writer refuses without quoting (``render_text_csv`` then quotes as the csv module
+    does). Missing values are empty fields, lines end with "\n": the csv module's bytes."""
+    table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
+    sink = io.BytesIO()
+    try:
+        pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
+    except pa.ArrowInvalid:
+        return None
+    return sink.getvalue()
+
+
+def render_text_csv(frame: pd.DataFrame, columns: list[pa.Array | None] | None = None) -> bytes:
     """``render_csv``'s bytes, built with Arrow kernels (a field per cell, then a line per row)
     instead of a Python object per cell: a few times faster on large tables.
 
     Frames it does not cover are handed to ``render_csv``: a cell that is not text, a single
     column (the csv module quotes an empty lone field), or a carriage return in a cell.
     """
-    columns = [_text_column(frame[c]) for c in frame.columns] if len(frame.columns) > 1 else [None]
-    if any(c is None for c in columns) or any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
+    if len(frame.columns) <= 1:
+        columns = [None]
+    elif columns is None:  # ``_text_column`` of each column, unless the caller has them
+        columns = [_text_column(frame[c]) for c in frame.columns]
+    if any(c is None for c in columns):
         return render_csv(frame)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(frame.columns)
     header = buffer.getvalue().encode("utf-8")
     if not len(frame):
         return header
+    body = _unquoted_body(columns)
+    if body is not None:
+        return header + body
+    if any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
+        return render_csv(frame)
     fields = [_csv_fields(c) for c in columns]
     lines = pc.binary_join_element_wise(*fields, pa.scalar(",", pa.large_string()),
                                         null_handling="replace", null_replacement="")

@@ -95,7 +95,7 @@ class CuratedTable:
 
     @property
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({c.name: c.values for c in self.columns})
+        return pd.DataFrame({c.name: c.values for c in self.columns}, copy=False)  # copy-on-write
 
 
 def _column_order(batches: list[BatchData]) -> list[str]:
@@ -119,7 +119,8 @@ def _stack(name: str, batches: list[BatchData], dates: bool = True) -> tuple[pd.
         profiles.append(profile(match.values, dates) if match.pandas_profile is None else match.pandas_profile)
         provenance.append(Provenance(batch.number, batch.data_file, batch.sheet_name,
                                      tuple(match.header_cells), match.number))
-    return pd.concat(parts, ignore_index=True), profiles, provenance
+    stacked = parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat(parts, ignore_index=True)
+    return stacked, profiles, provenance
 
 
 _PATIENT_KIND = {Kind.WHOLE_FLOAT: Kind.INTEGER}

@@ -46,8 +46,11 @@ class SkipReason(str, Enum):
 
 
 def blank_cells(column: pa.Array) -> np.ndarray:
-    """Which cells of a column are blank (empty or whitespace only)."""
-    return pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
+    """Which cells of a column are blank (empty or whitespace only): an empty cell by its
+    length, a whitespace-only one by ``utf8_is_space``, which holds for the characters
+    ``utf8_trim_whitespace`` removes (no trimmed copy of the column is made)."""
+    empty = pc.equal(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+    return empty | pc.utf8_is_space(column).to_numpy(zero_copy_only=False)
 
 
 @dataclass
@@ -165,17 +168,25 @@ def drop_blank_patients(rows: Rows, patient_position: int, blank_patient_ids: st
     ))
 
 
-def pandas_rows(options: LayoutOptions, file_format: str, columns: list[pa.Array], n_rows: int) -> np.ndarray | None:
+def pandas_rows(options: LayoutOptions, file_format: str, columns: list[pa.Array], n_rows: int,
+                rows: Rows | None = None) -> np.ndarray | None:
     """The rows whose cells type a column in IDC's conventional reading (None: the kept rows).
 
     IDC reads the whole sheet or file with pandas, its first row as the header, and types the
     columns then: rows it removes afterwards (lower header rows, ``skipRows``, rows past
     ``maxRow``) still count. pandas leaves out trailing empty rows of a workbook and empty
-    lines of a CSV. Pivoted sheets are typed after turning: their kept rows.
+    lines of a CSV. Pivoted sheets are typed after turning: their kept rows. ``rows``: the
+    batch's ``select_rows`` of these columns, whose blank cells are not looked for again.
     """
     if options.pivot or n_rows < 2:
         return None
-    blank_row = np.logical_and.reduce([blank_cells(col) for col in columns]) if columns else np.ones(n_rows, bool)
+    if not columns:
+        blank_row = np.ones(n_rows, bool)
+    elif rows is not None and len(rows.blanks) == len(columns):
+        above = [blank_cells(col.slice(0, rows.start)) for col in columns]  # the header rows
+        blank_row = np.concatenate([np.logical_and.reduce(above), np.logical_and.reduce(rows.blanks)])
+    else:
+        blank_row = np.logical_and.reduce([blank_cells(col) for col in columns])
     rows = ~blank_row if file_format in ("csv", "tsv") else np.arange(n_rows) <= (
         np.flatnonzero(~blank_row).max(initial=0))
     rows[0] = False

@@ -5,7 +5,9 @@
   hands to ``render_csv`` (a carriage return, a single column, cells that are not text);
 * ``column_types.profile(dates=False)`` (the ISO-date check skipped) types every column as
   the full profile does in ``idc`` mode;
-* ``metadata.observed_values`` lists the same values whether or not its first rows decide.
+* ``metadata.observed_values`` lists the same values whether or not its first rows decide;
+* a table no cell of which needs quoting is written by Arrow's CSV writer with the csv
+  module's bytes, and the seed round trip still stops bytes that read back otherwise.
 """
 
 from __future__ import annotations
@@ -79,3 +81,40 @@ def test_observed_values_do_not_depend_on_where_the_values_are(head_rows, distin
     listed = observed_values(_column(values))
     expected = sorted({v for v in values if v is not None})
     assert [v["option_code"] for v in listed] == (expected if len(expected) <= MAX_LISTED_VALUES else [])
+
+
+def test_unquoted_tables_are_written_by_arrow_as_the_csv_module_writes_them():
+    """No cell needs quoting: Arrow's writer gives the bytes (missing values, empty and
+    padded cells, non-ASCII text); a cell that needs quoting sends the table to the quoting path."""
+    from curation.seed_writer import _text_column, _unquoted_body
+
+    frame = pd.DataFrame({"a": pd.Series(["x", None, "", " pad ", "é\u2028"], dtype="str"),
+                          "b": pd.Series(["1", "2", None, "4", "5"], dtype=object)})
+    columns = [_text_column(frame[c]) for c in frame.columns]
+    assert _unquoted_body(columns) == render_csv(frame).split(b"\n", 1)[1]
+    assert render_text_csv(frame) == render_csv(frame)
+    for cell in (",", '"', "\n", "\r"):
+        quoted = frame.assign(a=pd.Series(["x", f"a{cell}b", "", "d", "e"], dtype="str"))
+        assert _unquoted_body([_text_column(quoted[c]) for c in quoted.columns]) is None
+        assert render_text_csv(quoted) == render_csv(quoted)
+
+
+def test_the_round_trip_finds_bytes_that_read_back_otherwise():
+    """The read-back stops a seed whose bytes load another value, another row count or
+    another header than the frame's, with or without quoted fields in the bytes."""
+    import pytest
+
+    from curation.errors import CurationError
+    from curation.seed_writer import check_round_trip, render_seed
+
+    frame = pd.DataFrame({"a": pd.Series(["x", "y,z", None], dtype="str"), "b": pd.Series(["1", "2", "3"], dtype="str")})
+    data = render_seed(frame, "t")
+    check_round_trip(frame, data, "t")
+    for bad in (data.replace(b"x,1", b"w,1"), data + b"q,4\n", data.replace(b"a,b", b"a,c"),
+                data.replace(b'"y,z"', b"y;z"), b"a,b\nx,1\ny;z,2\n,3\n".replace(b"3", b"4")):
+        with pytest.raises(CurationError):
+            check_round_trip(frame, bad, "t")
+    plain = pd.DataFrame({"a": pd.Series(["x", "y"], dtype="str"), "b": pd.Series(["1", None], dtype="str")})
+    check_round_trip(plain, b"a,b\nx,1\ny,\n", "t")
+    with pytest.raises(CurationError):
+        check_round_trip(plain, b"a,b\nx,1\ny,2\n", "t")
