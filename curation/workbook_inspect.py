@@ -221,6 +221,18 @@ def _extent(text: bytes) -> tuple[int, int] | None:
     return _scan(text)[0]
 
 
+def _contains(text: bytes, word: bytes) -> bool:
+    """``word in text``, looking for its "m" first (memchr; rare in a sheet's cells)."""
+    at, offset = text.find(b"m"), word.index(b"m")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if at >= offset and text.startswith(word, at - offset):
+            return True
+        at = text.find(b"m", at + 1)
+    return word in text
+
+
 def _has_formula(text: bytes) -> bool:
     """``b"<f" in text or b":f" in text``, looking for the rarer "f" first (memchr)."""
     at = text.find(b"f")
@@ -256,7 +268,7 @@ def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspectio
                 text = tail + block
                 # matches starting in the last _OVERLAP bytes are found again with the next block
                 cut = len(text) if not block else max(len(text) - _OVERLAP, 0)
-                if not dimension_seen and b"dimension" in text and (dimension := _DIMENSION.search(text)):
+                if not dimension_seen and _contains(text, b"dimension") and (dimension := _DIMENSION.search(text)):
                     dimension_seen = True
                     end_col, end_row = (dimension.group(3), dimension.group(4)) if dimension.group(3) else (
                         dimension.group(1), dimension.group(2))

@@ -58,7 +58,7 @@ def test_generated_rows_match_regex():
     assert wi._extent(block) == wi._extent_by_regex(block) == (wi._column_number(b"XFD"), 2997)
 
 
-FRAGMENTS = [b"<c ", b"<row ", b"<x:c ", b"<t>", b"</c>", b">", b"<", b"<!-- ", b" -->", b"<![CDATA[", b"]]>",
+FRAGMENTS = [b"<dimension ", b"dimension", b"mm", b"dim", b"<c ", b"<row ", b"<x:c ", b"<t>", b"</c>", b">", b"<", b"<!-- ", b" -->", b"<![CDATA[", b"]]>",
              b' r="A1"', b' r="XFD1048576"', b' r="ZZZ9"', b' r="12"', b' r="1048577"', b' r="AAAA1"', b' r="A"',
              b' s="1"', b' t="e"', b"\t", b"<f>", b"<x:f/>", b"f", b"e", b"text", b'r="B3"', b" ", b'"']
 
@@ -72,6 +72,7 @@ def test_fast_scan_equals_the_regexes_on_any_soup_of_fragments(seed):
         assert extent in (None, wi._extent_by_regex(block)), block
         assert has_error == (b't="e"' in block), block
         assert wi._has_formula(block) == (b"<f" in block or b":f" in block), block
+        assert wi._contains(block, b"dimension") == (b"dimension" in block), block
         if not re.search(rb"<[^>]*<|<(?!c |row |!|/|t>)", block):  # one "<" a tag, no prefixes
             assert extent is not None, block  # the fast scan decides
 
@@ -79,3 +80,9 @@ def test_fast_scan_equals_the_regexes_on_any_soup_of_fragments(seed):
 def test_has_formula_looks_past_many_other_fs():
     assert wi._has_formula(b"f" * 100 + b"<f>")
     assert not wi._has_formula(b"f" * 100 + b"<v>1</v>")
+
+
+def test_contains_looks_past_many_other_ms():
+    assert wi._contains(b"m" * 100 + b"<dimension", b"dimension")
+    assert not wi._contains(b"m" * 100 + b"<dimensio", b"dimension")
+    assert not wi._contains(b"imension", b"dimension")  # its "m" too near the start
