@@ -149,6 +149,8 @@ def _scan(text: bytes) -> tuple[tuple[int, int] | None, bool]:
     length = run.view(np.uint8).copy()  # the letters, then the digits after them
     for k in range(1, _VALUE - 1):
         run = run & (digit[:, k] | lead[k]) if k < 4 else run & digit[:, k]
+        if k >= 4 and not run.any():  # every value ended
+            break
         length += run.view(np.uint8)
     closing = window.reshape(-1)[np.arange(hits.size) * _VALUE + length] == ord('"')
     n_digits = length - letters
@@ -181,6 +183,8 @@ def _greatest(flat: np.ndarray, starts: np.ndarray, widths: np.ndarray) -> bytes
     width = int(widths.max())
     starts = starts[widths == width]
     for k in range(width):
+        if starts.size == 1:
+            break
         byte = flat[starts + k]
         starts = starts[byte == byte.max()]
     return bytes(flat[starts[0]:starts[0] + width])
