@@ -41,7 +41,6 @@ _UNCACHED = re.compile(
 _BLOCK = 1 << 22
 _WHITESPACE = np.array([0] * 256, dtype=bool)
 _WHITESPACE[[9, 10, 11, 12, 13, 32]] = True  # what \s matches in a bytes pattern
-_WINDOW = 12  # \sr=" + up to 3 letters, 7 digits and the closing quote fit in 4 + 12 bytes
 _OVERLAP = 4096  # longer than any one cell's opening tag and empty formula
 
 
