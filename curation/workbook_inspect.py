@@ -41,7 +41,6 @@ _UNCACHED = re.compile(
 _BLOCK = 1 << 22
 _WHITESPACE = np.array([0] * 256, dtype=bool)
 _WHITESPACE[[9, 10, 11, 12, 13, 32]] = True  # what \s matches in a bytes pattern
-_WINDOW = 12  # \sr=" + up to 3 letters, 7 digits and the closing quote fit in 4 + 12 bytes
 _OVERLAP = 4096  # longer than any one cell's opening tag and empty formula
 
 
@@ -103,68 +102,150 @@ def _extent_by_regex(text: bytes) -> tuple[int, int]:
     return max_col, max_row
 
 
-def _extent(text: bytes) -> tuple[int, int] | None:
-    """``_extent_by_regex`` with numpy over the whole block instead of one match at a time.
+def _is_word(byte: int) -> bool:
+    return chr(byte).isascii() and (chr(byte).isalnum() or byte == ord("_"))
 
-    Every ``r="..."`` attribute preceded by whitespace is found; each must sit in a ``<c `` or
-    ``<row `` tag (no ``>`` between the tag's ``<`` and the attribute). When one does not (a
-    namespace prefix, an ``r`` attribute of another element, such text inside a value), None:
-    the caller asks the regexes, which decide such cases exactly. A match running past the
-    block's end is not a match (the closing quote is missing) and is found in the next block.
+
+_WORD = np.array([_is_word(b) for b in range(256)], dtype=bool)  # what \w matches in a bytes pattern
+_VALUE = 12  # 3 letters, 7 digits, the closing quote, one more
+
+
+def _scan(text: bytes) -> tuple[tuple[int, int] | None, bool]:
+    """(``_extent_by_regex(text)`` computed with numpy, or None when it cannot decide; whether
+    ``t="e"`` occurs in ``text``).
+
+    Every ``r="..."`` attribute preceded by whitespace is found from the block's ``=`` bytes; its
+    value is a cell reference (1-3 letters, 1-7 digits) or a row number (digits) or neither. The
+    regexes count such a value when the last ``<`` before it opens a ``<c `` (a reference) or
+    ``<row `` (a row) tag with no ``>`` in between and no other value of that kind sits between
+    the two (a regex match ends at its value); a value after a ``>`` or before the block's first
+    ``<`` (a value's text, or a tag the previous block holds) no regex match reaches. Other
+    shapes (namespace prefixes, ``<c/``, several ``<`` in one tag) are left to the regexes: None.
+    A value running past the block's end is not a match (the closing quote is missing) and is
+    found in the next block, which starts before it.
     """
-    raw = np.frombuffer(text, dtype=np.uint8)
-    if raw.size < 5:
-        return 0, 0
-    equals = np.flatnonzero(raw[2:-1] == ord("=")) + 2  # far fewer than bytes: test only these
-    equals = equals[(raw[equals - 1] == ord("r")) & (raw[equals + 1] == ord('"')) & _WHITESPACE[raw[equals - 2]]]
-    if equals.size == 0:
-        return 0, 0
-    padded = np.concatenate([raw, np.zeros(_WINDOW, dtype=np.uint8)])
-    starts = equals + 2  # the first byte of each value
+    front = 8  # room for the bytes before a match at the block's start, and after one at its end
+    padded = np.frombuffer(b"".join((bytes(front), text, bytes(24))), dtype=np.uint8)
+    equals = np.flatnonzero(padded == ord("="))  # far fewer than bytes: test only these
+    before = padded[equals - 1]
+    maybe = equals[before == ord("t")]
+    maybe = maybe[padded[maybe + 2] == ord("e")]
+    has_error = bool(((padded[maybe + 1] == ord('"')) & (padded[maybe + 3] == ord('"'))).any())
+    hits = equals[before == ord("r")]
+    space = padded[hits - 2]
+    hits = hits[(padded[hits + 1] == ord('"')) & ((space == ord(" ")) | ((space >= 9) & (space <= 13)))]
+    if hits.size == 0:  # hits: the "=" of each r="
+        return (0, 0), has_error
+    window = np.lib.stride_tricks.sliding_window_view(padded, _VALUE)[hits + 2]  # each value and more
+    digit = (window - ord("0")) < 10
+    run = (window[:, 0] - ord("A")) < 26
+    lead = [run]  # lead[k]: the value starts with more than k letters
+    for k in range(1, 4):
+        run = run & ((window[:, k] - ord("A")) < 26)
+        lead.append(run)
+    letters = lead[0].view(np.uint8) + lead[1].view(np.uint8) + lead[2].view(np.uint8)
+    run = digit[:, 0] | lead[0]
+    length = run.view(np.uint8).copy()  # the letters, then the digits after them
+    for k in range(1, _VALUE - 1):
+        run = run & (digit[:, k] | lead[k]) if k < 4 else run & digit[:, k]
+        if k >= 4 and not run.any():  # every value ended
+            break
+        length += run.view(np.uint8)
+    closing = window.reshape(-1)[np.arange(hits.size) * _VALUE + length] == ord('"')
+    n_digits = length - letters
+    counted = closing & (n_digits >= 1) & (n_digits <= 7) & ~lead[3]  # the value fits, so far
+    cell = letters > 0
+    # the usual shapes: <c r="..."> and <row r="...">, the tag's "<" just before the attribute
+    usual = np.where(cell, (padded[hits - 4] == ord("<")) & (padded[hits - 3] == ord("c")), False)
+    rows = np.flatnonzero(~cell)
+    at = hits[rows]
+    usual[rows] = ((padded[at - 6] == ord("<")) & (padded[at - 5] == ord("r"))
+                   & (padded[at - 4] == ord("o")) & (padded[at - 3] == ord("w")))
+    others = np.flatnonzero(counted & ~usual)
+    if others.size:
+        verdict = _decide(padded, hits[counted], cell[counted], hits[others], cell[others])
+        if verdict is None:
+            return None, has_error
+        counted[others] = verdict
+    if not counted.any():
+        return (0, 0), has_error
+    flat = window.reshape(-1)
+    references = np.flatnonzero(counted & cell)
+    max_col = _column_number(_greatest(flat, references * _VALUE, letters[references])) if references.size else 0
+    numbers = np.flatnonzero(counted)
+    return (max_col, int(_greatest(flat, numbers * _VALUE + letters[numbers], n_digits[numbers]))), has_error
 
-    def byte(offset):
-        return padded[starts + offset].astype(np.int64)
 
-    n_letters = np.zeros(starts.size, dtype=np.int64)
-    columns = np.zeros(starts.size, dtype=np.int64)
-    going = np.ones(starts.size, dtype=bool)
-    for k in range(4):  # a fourth letter: not a cell reference
-        value = byte(k)
-        going &= (value >= ord("A")) & (value <= ord("Z"))
-        n_letters += going
-        columns = np.where(going, columns * 26 + value - 64, columns)
-    n_digits = np.zeros(starts.size, dtype=np.int64)
-    numbers = np.zeros(starts.size, dtype=np.int64)
-    going = np.ones(starts.size, dtype=bool)
-    for k in range(8):  # an eighth digit: not a reference either
-        value = padded[np.minimum(starts + n_letters + k, padded.size - 1)].astype(np.int64)
-        going &= (value >= ord("0")) & (value <= ord("9"))
-        n_digits += going
-        numbers = np.where(going, numbers * 10 + value - 48, numbers)
-    closing = padded[np.minimum(starts + n_letters + n_digits, padded.size - 1)] == ord('"')
-    fits = closing & (n_digits >= 1) & (n_digits <= 7) & (n_letters <= 3)
-    cell, row = fits & (n_letters >= 1), fits & (n_letters == 0)
-    kept = cell | row
-    if not kept.any():
-        return 0, 0
-    # the tag each attribute sits in: the last "<" before it, with no ">" in between
-    at = equals[kept]
-    opens, closes = np.flatnonzero(raw == ord("<")), np.flatnonzero(raw == ord(">"))
-    lt = np.searchsorted(opens, at) - 1
-    if (lt < 0).any():
+def _greatest(flat: np.ndarray, starts: np.ndarray, widths: np.ndarray) -> bytes:
+    """The greatest of the strings of ``widths`` bytes at ``starts`` in ``flat``: the longest,
+    then byte by byte (for digits, or for capital letters, the greatest number)."""
+    width = int(widths.max())
+    starts = starts[widths == width]
+    for k in range(width):
+        if starts.size == 1:
+            break
+        byte = flat[starts + k]
+        starts = starts[byte == byte.max()]
+    return bytes(flat[starts[0]:starts[0] + width])
+
+
+def _decide(padded: np.ndarray, hits: np.ndarray, cell: np.ndarray, at: np.ndarray, is_cell: np.ndarray
+            ) -> np.ndarray | None:
+    """Whether the regexes count each value at ``at`` (``is_cell``: a reference, else a row
+    number), ``hits`` being the positions in ``padded`` of all values that fit (``cell``: their
+    kind); None when the regexes must decide."""
+    # the "<" and ">" bytes, after a "<" at -3 and a ">" at -2 standing for none
+    opens = np.concatenate([[-3], np.flatnonzero(padded == ord("<"))])
+    closes = np.concatenate([[-2], np.flatnonzero(padded == ord(">"))])
+    lt_index = np.searchsorted(opens, at) - 1
+    lt, gt = opens[lt_index], closes[np.searchsorted(closes, at) - 1]  # the last of each before
+    in_tag = lt > gt  # a "<" with no ">" after it: the only place a match can start
+    lone = opens[np.maximum(lt_index - 1, 0)] < gt  # no other "<" in the tag
+    name = padded[np.maximum(lt, 0)[:, None] + np.arange(1, 5)]
+    is_c = (name[:, 0] == ord("c")) & _WHITESPACE[name[:, 1]]
+    is_row = (name[:, 0] == ord("r")) & (name[:, 1] == ord("o")) & (name[:, 2] == ord("w")) & _WHITESPACE[name[:, 3]]
+    opens_kind = np.where(is_cell, is_c, is_row)
+    cannot = ~_WORD[name[:, 0]] | np.where(is_cell, is_row, is_c)  # no (prefix:)c or (prefix:)row there
+    if (in_tag & ~opens_kind & ~(lone & cannot)).any():
         return None
-    lt = opens[lt]
-    gt = np.searchsorted(closes, at) - 1
-    if ((gt >= 0) & (closes[np.maximum(gt, 0)] > lt)).any():
-        return None
-    first, second = padded[lt + 1], padded[lt + 2]
-    is_c = (first == ord("c")) & _WHITESPACE[second]
-    is_row = ((first == ord("r")) & (second == ord("o")) & (padded[lt + 3] == ord("w"))
-              & _WHITESPACE[padded[lt + 4]])
-    if not np.where(cell[kept], is_c, is_row).all():
-        return None
-    max_col = int(columns[cell].max()) if cell.any() else 0
-    return max_col, int(numbers[kept].max())
+    # a match ends at its value: a value of the same kind between the tag's "<" and this one took it
+    counted = in_tag & opens_kind
+    for kind in (True, False):
+        same = hits[cell == kind]
+        mine = counted & (is_cell == kind)
+        previous = np.searchsorted(same, at[mine]) - 1
+        taken = (previous >= 0) & (same[np.maximum(previous, 0)] > lt[mine])
+        counted[np.flatnonzero(mine)[taken]] = False
+    return counted
+
+
+def _extent(text: bytes) -> tuple[int, int] | None:
+    """``_extent_by_regex(text)`` by numpy over the whole block, or None when the regexes must decide."""
+    return _scan(text)[0]
+
+
+def _contains(text: bytes, word: bytes) -> bool:
+    """``word in text``, looking for its "m" first (memchr; rare in a sheet's cells)."""
+    at, offset = text.find(b"m"), word.index(b"m")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if at >= offset and text.startswith(word, at - offset):
+            return True
+        at = text.find(b"m", at + 1)
+    return word in text
+
+
+def _has_formula(text: bytes) -> bool:
+    """``b"<f" in text or b":f" in text``, looking for the rarer "f" first (memchr)."""
+    at = text.find(b"f")
+    for _ in range(64):
+        if at < 0:
+            return False
+        if at > 0 and text[at - 1] in b"<:":
+            return True
+        at = text.find(b"f", at + 1)
+    return b"<f" in text or b":f" in text
 
 
 def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspection | None:
@@ -190,18 +271,18 @@ def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspectio
                 text = tail + block
                 # matches starting in the last _OVERLAP bytes are found again with the next block
                 cut = len(text) if not block else max(len(text) - _OVERLAP, 0)
-                if not dimension_seen and b"dimension" in text and (dimension := _DIMENSION.search(text)):
+                if not dimension_seen and _contains(text, b"dimension") and (dimension := _DIMENSION.search(text)):
                     dimension_seen = True
                     end_col, end_row = (dimension.group(3), dimension.group(4)) if dimension.group(3) else (
                         dimension.group(1), dimension.group(2))
                     max_col, max_row = _column_number(end_col or b"A"), int(end_row or 1)
-                extent = _extent(text)
+                extent, has_error = _scan(text)
                 if extent is None:  # an attribute r outside plain <c>/<row> tags: the regexes decide
                     extent = _extent_by_regex(text)
                 max_col, max_row = max(max_col, extent[0]), max(max_row, extent[1])
-                if b't="e"' in text:  # a cheap test first: error cells are rare
+                if has_error:  # a cheap test first: error cells are rare
                     errors.add([m.group(1) for m in _ERROR.finditer(text) if m.start() < cut])
-                if b"<f" in text or b":f" in text:  # no formula element, no uncached formula
+                if _has_formula(text):  # no formula element, no uncached formula
                     uncached.add([m.group(1) for m in _UNCACHED.finditer(text) if m.start() < cut])
                 limits.check_sheet_cells(max_row, max_col, name, where)
                 if not block:

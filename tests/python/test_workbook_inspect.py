@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
 from curation import workbook_inspect as wi
@@ -14,12 +17,26 @@ BLOCKS = [
     b'<row r="9"><c r="A9"><v>1</v></c><c r="B9',  # a block cut inside a reference
     b'<sheetData/>',
     b'',
+    # a block starting inside a tag (the previous block holds its "<"): no match reaches those values
+    b' r="HH1370"><v>0.79</v></c><c r="HI1370"><v>1</v></c></row>',
+    b'c r="DL3152"><v>83.985</v></c><c r="DM3152" t="s"><v>304</v></c>',
+    b' r="A1"<c r="C1"/>',
+    # a value's text, other tags, comments and CDATA
+    b'<c r="AB12" t="inlineStr"><is><t> r="ZZ9"</t></is></c>',
+    b'<c r="B2"><v> r="ZZZ9"</v></c><!-- r="XFD9" --><![CDATA[ r="XFD10" ]]></row r="77">',
+    b'<!-- <c r="XFD99"/> --><c r="A1"/><![CDATA[<row r="123">]]>',
+    # other attribute orders and shapes, several values in one tag (a match takes the first)
+    b'<row spans="1:3" r="5"><c s="1" r="C5" t="e"><v>#N/A</v></c><c t="n"\n r="AA5"/></row>',
+    b'<c r="A1" r="ZZZ9"/><row r="3" r="900"><c s="2" r="a1" r="B7"/>',
+    b'<row r="A1" r="4"><c r="9" r="C2"/><c\rr="D1000000"/><c r="E10000000"/>',
+    b'<c r="B2"',  # a block cut inside a tag
+    b'<row <c r="A1">',  # a match starts at <c
 ]
 ODD = [  # the regexes decide these: the fast scan declines
     b'<x:row r="5"><x:c r="B3"/></x:row>',
-    b'<c r="AB12" t="inlineStr"><is><t> r="ZZ9"</t></is></c>',
     b'<cfoo r="A1"/><c r="B1"/>',
-    b' r="A1"<c r="C1"/>',
+    b'<c <x r="A1">',  # the match starts at the first "<"
+    b'<c/ r="A1">',
 ]
 
 
@@ -39,3 +56,33 @@ def test_generated_rows_match_regex():
         + "</row>" for r in range(1, 3000, 7))
     block = rows.encode()
     assert wi._extent(block) == wi._extent_by_regex(block) == (wi._column_number(b"XFD"), 2997)
+
+
+FRAGMENTS = [b"<dimension ", b"dimension", b"mm", b"dim", b"<c ", b"<row ", b"<x:c ", b"<t>", b"</c>", b">", b"<", b"<!-- ", b" -->", b"<![CDATA[", b"]]>",
+             b' r="A1"', b' r="XFD1048576"', b' r="ZZZ9"', b' r="12"', b' r="1048577"', b' r="AAAA1"', b' r="A"',
+             b' s="1"', b' t="e"', b"\t", b"<f>", b"<x:f/>", b"f", b"e", b"text", b'r="B3"', b" ", b'"']
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_scan_equals_the_regexes_on_any_soup_of_fragments(seed):
+    rng = random.Random(seed)
+    for _ in range(200):
+        block = b"".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 30)))
+        extent, has_error = wi._scan(block)
+        assert extent in (None, wi._extent_by_regex(block)), block
+        assert has_error == (b't="e"' in block), block
+        assert wi._has_formula(block) == (b"<f" in block or b":f" in block), block
+        assert wi._contains(block, b"dimension") == (b"dimension" in block), block
+        if not re.search(rb"<[^>]*<|<(?!c |row |!|/|t>)", block):  # one "<" a tag, no prefixes
+            assert extent is not None, block  # the fast scan decides
+
+
+def test_has_formula_looks_past_many_other_fs():
+    assert wi._has_formula(b"f" * 100 + b"<f>")
+    assert not wi._has_formula(b"f" * 100 + b"<v>1</v>")
+
+
+def test_contains_looks_past_many_other_ms():
+    assert wi._contains(b"m" * 100 + b"<dimension", b"dimension")
+    assert not wi._contains(b"m" * 100 + b"<dimensio", b"dimension")
+    assert not wi._contains(b"imension", b"dimension")  # its "m" too near the start
