@@ -38,7 +38,7 @@ from python_calamine import CalamineWorkbook
 from curation.csv_checks import check_one_encoding, check_quotes
 from curation.errors import CurationError, Reason, Where
 from curation.sources import check_archive
-from curation.workbook_inspect import SheetInspection, _sheet_part, inspect_sheet
+from curation.workbook_inspect import SheetInspection, inspect_sheet
 
 _CSV_ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -319,85 +319,10 @@ def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
 
 # ---- the fast xlsx/xlsm path: fastexcel to Arrow, used only where proven equal -------------
 
-_TOKENS = {  # counted in the sheet's XML; none can straddle more than one block boundary
-    "values": b"<v>", "any_value": b"<v", "inline": b"<is>", "typed": b' t="', "shared": b' t="s"',
-    "formula_text": b' t="str"', "inline_type": b' t="inlineStr"', "bool": b' t="b"', "number": b' t="n"',
-}
-_TAIL = 4096  # longer than any cell's start tag: a value's own cell is found in tail + block
 logging.getLogger("fastexcel").setLevel(logging.ERROR)  # its notes on column types are not the user's business
-_CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
-_MERGE_REF = re.compile(rb"<mergeCell\b[^>]*?\sref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
 _DEDUPED = re.compile(r"^(.*)_[0-9]+$")
 _EPOCH_MS = -2209075200000  # 1899-12-31 00:00 as ms since 1970: python-calamine's base of times
 _DAY_MS = 86_400_000
-
-
-@dataclass
-class _SheetFacts:
-    """What the sheet's XML says about its cells, found by counting (no cell is built)."""
-
-    name: str  # the sheet's name in the workbook's own list
-    counts: dict[str, int]
-    first_row: int | None  # 0-based row of the first cell with a value, in document order
-    last_row: int | None
-    merged: list[MergedRange]
-
-
-def _letters_number(letters: bytes) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
-
-
-def _cell_row(text: bytes, position: int) -> int | None:
-    """The 0-based row of the cell whose value starts at ``position``; None unless the cell's
-    own start tag (not an earlier, closed cell's) is in ``text``."""
-    start = text.rfind(b"<c ", 0, position)
-    match = _CELL_REF.match(text, start) if start >= 0 else None
-    close = text.find(b">", start) if match else -1
-    if not match or close < 0 or close >= position or text[close - 1:close] == b"/" or b"</c>" in text[close:position]:
-        return None
-    return int(match.group(2)) - 1
-
-
-def _sheet_facts(data: bytes, sheet: int | str) -> _SheetFacts | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return None
-    with archive:
-        found = _sheet_part(archive, sheet)
-        if found is None or found[1] not in archive.namelist():
-            return None
-        counts = dict.fromkeys(_TOKENS, 0)
-        first_row = last_row = None
-        merged: list[MergedRange] = []
-        with archive.open(found[1]) as stream:
-            tail = b""
-            while block := stream.read(1 << 22):
-                text = tail + block
-                for key, token in _TOKENS.items():
-                    counts[key] += text.count(token) - tail.count(token)
-                positions = [p for p in (text.find(b"<v>", len(tail) - 2 if tail else 0),
-                                         text.find(b"<is>", len(tail) - 3 if tail else 0)) if p >= 0]
-                if positions and first_row is None:
-                    first_row = _cell_row(text, min(positions)) if min(positions) > 0 else None
-                    if first_row is None:
-                        return None
-                last = max(text.rfind(b"<v>"), text.rfind(b"<is>"))
-                if last >= 0 and last + 4 > len(tail):
-                    last_row = _cell_row(text, last)
-                    if last_row is None:
-                        return None
-                if b"mergeCell" in text:
-                    for m in _MERGE_REF.finditer(text):
-                        if m.end() > len(tail):
-                            first = (int(m.group(2)) - 1, _letters_number(m.group(1)) - 1)
-                            end = (int(m.group(4)) - 1, _letters_number(m.group(3)) - 1) if m.group(3) else first
-                            merged.append((first, end))
-                tail = text[-_TAIL:]
-    return _SheetFacts(found[0], counts, first_row, last_row, merged)
 
 
 def _times_text(ms: np.ndarray) -> list[str]:
@@ -473,7 +398,7 @@ def _read_fastexcel(data: bytes, sheet: int | str, where: Where,
     """
     if inspection is None or inspection.error_cells.count:
         return None
-    facts = _sheet_facts(data, sheet)
+    facts = inspection.values
     if facts is None or facts.first_row is None or facts.last_row is None:
         return None
     c = facts.counts

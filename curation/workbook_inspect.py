@@ -8,7 +8,10 @@ passed ``curation.sources.check_archive``) and finds, without building any cell:
   against ``curation.limits`` before any reader runs;
 * the cells a reader would read as blank although they hold something: Excel error cells
   (``#DIV/0!``, ``#N/A`` ...; ``t="e"``) and formulas saved without a cached value (written
-  by tools that do not compute them): counted, with the first cell, for the batch's warnings.
+  by tools that do not compute them): counted, with the first cell, for the batch's warnings;
+* the cells with a value (``SheetValues``): how many of each kind, the first and last row
+  holding one, the merged ranges: what the fast reader (``curation.readers._read_fastexcel``)
+  checks its result against. Counted in the same pass over the same blocks.
 
 Other formats (xls, xlsb) are read as they are: their used range is not checked here.
 """
@@ -55,14 +58,37 @@ class CellFinding:
         self.count += len(cells)
 
 
+_TOKENS = {  # counted in the sheet's XML; none can straddle more than one block boundary
+    "values": b"<v>", "any_value": b"<v", "inline": b"<is>", "typed": b' t="', "shared": b' t="s"',
+    "formula_text": b' t="str"', "inline_type": b' t="inlineStr"', "bool": b' t="b"', "number": b' t="n"',
+}
+_CELL_REF = re.compile(rb"<c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,7})\"")
+_MERGE_REF = re.compile(rb"<mergeCell\b[^>]*?\sref=\"([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})([0-9]{1,7}))?\"")
+
+
+@dataclass
+class SheetValues:
+    """What the sheet's XML says about its cells with a value, found by counting (no cell is built)."""
+
+    name: str  # the sheet's name in the workbook's own list
+    counts: dict[str, int]  # occurrences of each of ``_TOKENS`` in the sheet's XML
+    first_row: int | None  # 0-based row of the first cell with a value, in document order
+    last_row: int | None
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]  # 0-based inclusive, as ``Grid.merged``
+
+
 @dataclass
 class SheetInspection:
-    """What the sheet's XML says before it is read (rows and columns: its used range)."""
+    """What the sheet's XML says before it is read (rows and columns: its used range).
+
+    ``values`` is None when a value's own cell tag could not be found (an odd shape: the fast
+    reader then steps aside)."""
 
     rows: int
     columns: int
     error_cells: CellFinding
     uncached_formulas: CellFinding
+    values: SheetValues | None = None
 
 
 def _column_number(letters: bytes) -> int:
@@ -110,6 +136,14 @@ _WORD = np.array([_is_word(b) for b in range(256)], dtype=bool)  # what \w match
 _VALUE = 12  # 3 letters, 7 digits, the closing quote, one more
 
 
+_FRONT = 8  # room for the bytes before a match at the block's start, and after one at its end
+
+
+def _pad(text: bytes) -> np.ndarray:
+    """``text`` as bytes in numpy, with ``_FRONT`` zero bytes before it and 24 after."""
+    return np.frombuffer(b"".join((bytes(_FRONT), text, bytes(24))), dtype=np.uint8)
+
+
 def _scan(text: bytes) -> tuple[tuple[int, int] | None, bool]:
     """(``_extent_by_regex(text)`` computed with numpy, or None when it cannot decide; whether
     ``t="e"`` occurs in ``text``).
@@ -124,9 +158,13 @@ def _scan(text: bytes) -> tuple[tuple[int, int] | None, bool]:
     A value running past the block's end is not a match (the closing quote is missing) and is
     found in the next block, which starts before it.
     """
-    front = 8  # room for the bytes before a match at the block's start, and after one at its end
-    padded = np.frombuffer(b"".join((bytes(front), text, bytes(24))), dtype=np.uint8)
-    equals = np.flatnonzero(padded == ord("="))  # far fewer than bytes: test only these
+    padded = _pad(text)
+    return _scan_padded(padded, np.flatnonzero(padded == ord("=")))
+
+
+def _scan_padded(padded: np.ndarray, equals: np.ndarray) -> tuple[tuple[int, int] | None, bool]:
+    """``_scan`` of the block ``_pad`` gave, ``equals`` the positions of its "=" bytes (far
+    fewer than bytes: only these are tested)."""
     before = padded[equals - 1]
     maybe = equals[before == ord("t")]
     maybe = maybe[padded[maybe + 2] == ord("e")]
@@ -248,6 +286,80 @@ def _has_formula(text: bytes) -> bool:
     return b"<f" in text or b":f" in text
 
 
+def _matches(padded: np.ndarray, starts: np.ndarray, word: bytes, since: int) -> int:
+    """How many of ``starts`` (positions in ``padded``) begin ``word`` and end past ``since``."""
+    keep = starts + len(word) > since
+    for k, byte in enumerate(word):
+        keep &= padded[starts + k] == byte
+    return int(np.count_nonzero(keep))
+
+
+def _cell_row(text: bytes, position: int) -> int | None:
+    """The 0-based row of the cell whose value starts at ``position``; None unless the cell's
+    own start tag (not an earlier, closed cell's) is in ``text``."""
+    start = text.rfind(b"<c ", 0, position)
+    match = _CELL_REF.match(text, start) if start >= 0 else None
+    close = text.find(b">", start) if match else -1
+    if not match or close < 0 or close >= position or text[close - 1:close] == b"/" or b"</c>" in text[close:position]:
+        return None
+    return int(match.group(2)) - 1
+
+
+class _ValueCount:
+    """``SheetValues`` gathered block by block; each block is the previous one's last
+    ``_OVERLAP`` bytes (its first ``since``) and new bytes, and only what ends in the new bytes counts."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(_TOKENS, 0)
+        self.first_row: int | None = None
+        self.last_row: int | None = None
+        self.merged: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.known = True  # False once a value's cell cannot be found
+
+    def add(self, text: bytes, since: int, padded: np.ndarray, equals: np.ndarray) -> None:
+        if not self.known:
+            return
+        counts, end = self.counts, since + _FRONT  # ``end``: ``since`` in ``padded``
+        # the ' t="' tokens, found from their "=" (2 bytes into each)
+        typed = equals[(padded[equals - 1] == ord("t")) & (padded[equals - 2] == ord(" "))
+                       & (padded[equals + 1] == ord('"'))] - 2
+        for key in ("typed", "shared", "formula_text", "inline_type", "bool", "number"):
+            counts[key] += _matches(padded, typed, _TOKENS[key], end)
+        # "<v>", "<v" and "<is>", found from their "<"
+        opens = np.flatnonzero(padded == ord("<"))
+        after = padded[opens + 1]
+        vs, iss = opens[after == ord("v")], opens[after == ord("i")]
+        counts["any_value"] += _matches(padded, vs, b"<v", end)
+        counts["inline"] += _matches(padded, iss, b"<is>", end)
+        vs = vs[padded[vs + 2] == ord(">")]
+        iss = iss[(padded[iss + 2] == ord("s")) & (padded[iss + 3] == ord(">"))]
+        counts["values"] += int(np.count_nonzero(vs + 3 > end))
+        vs, iss = vs - _FRONT, iss - _FRONT  # positions in ``text``
+        if self.first_row is None:
+            firsts = [int(a[np.searchsorted(a, start)]) for a, start in (
+                (vs, max(since - 2, 0)), (iss, max(since - 3, 0))) if a.size and a[-1] >= start]
+            if firsts:
+                self.first_row = _cell_row(text, min(firsts)) if min(firsts) > 0 else None
+                if self.first_row is None:
+                    self.known = False
+                    return
+        last = max(int(vs[-1]) if vs.size else -1, int(iss[-1]) if iss.size else -1)
+        if last >= 0 and last + 4 > since:
+            self.last_row = _cell_row(text, last)
+            if self.last_row is None:
+                self.known = False
+                return
+        if _contains(text, b"mergeCell"):
+            for m in _MERGE_REF.finditer(text):
+                if m.end() > since:
+                    first = (int(m.group(2)) - 1, _column_number(m.group(1)) - 1)
+                    end_cell = (int(m.group(4)) - 1, _column_number(m.group(3)) - 1) if m.group(3) else first
+                    self.merged.append((first, end_cell))
+
+    def result(self, name: str) -> SheetValues | None:
+        return SheetValues(name, self.counts, self.first_row, self.last_row, self.merged) if self.known else None
+
+
 def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspection | None:
     """The used range and blank-looking cells of one sheet of an xlsx/xlsm workbook; raises
     ``too_large`` past the limits. None when the bytes are not such a workbook (its reader
@@ -263,7 +375,7 @@ def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspectio
             return None
         name, part = found
         max_row = max_col = 0
-        errors, uncached = CellFinding(), CellFinding()
+        errors, uncached, values = CellFinding(), CellFinding(), _ValueCount()
         with archive.open(part) as stream:
             tail, dimension_seen = b"", False
             while True:
@@ -276,7 +388,12 @@ def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspectio
                     end_col, end_row = (dimension.group(3), dimension.group(4)) if dimension.group(3) else (
                         dimension.group(1), dimension.group(2))
                     max_col, max_row = _column_number(end_col or b"A"), int(end_row or 1)
-                extent, has_error = _scan(text)
+                padded = _pad(text)
+                equals = np.flatnonzero(padded == ord("="))
+                extent, has_error = _scan_padded(padded, equals)
+                if block:
+                    values.add(text, len(tail), padded, equals)
+                del padded, equals
                 if extent is None:  # an attribute r outside plain <c>/<row> tags: the regexes decide
                     extent = _extent_by_regex(text)
                 max_col, max_row = max(max_col, extent[0]), max(max_row, extent[1])
@@ -288,4 +405,4 @@ def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspectio
                 if not block:
                     break
                 tail = text[cut:]
-    return SheetInspection(max_row, max_col, errors, uncached)
+    return SheetInspection(max_row, max_col, errors, uncached, values.result(name))

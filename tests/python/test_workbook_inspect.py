@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+import numpy as np
 import pytest
 
 from curation import workbook_inspect as wi
@@ -86,3 +87,50 @@ def test_contains_looks_past_many_other_ms():
     assert wi._contains(b"m" * 100 + b"<dimension", b"dimension")
     assert not wi._contains(b"m" * 100 + b"<dimensio", b"dimension")
     assert not wi._contains(b"imension", b"dimension")  # its "m" too near the start
+
+
+VALUE_FRAGMENTS = [b"<v>", b"</v>", b"<v/>", b'<v x="1">', b"<is>", b"<t>a</t>", b"</is>", b"<i", b"<", b">", b"1",
+                   b' t="s"', b' t="str"', b' t="inlineStr"', b' t="b"', b' t="n"', b' t="e"', b' t="', b't="s"',
+                   b'<c r="A1"', b'<c r="XFD7"', b"<c ", b"/>", b"</c>", b' s="1"', b" ", b"=", b'"',
+                   b'<mergeCell ref="A1:C3"/>', b'<mergeCell ref="B9"/>', b"m"]
+
+
+def _values_by_find(blocks: list[tuple[bytes, int]]) -> tuple | None:
+    """What ``_ValueCount`` finds in ``blocks`` (text, length of its overlap with the last
+    block), found by ``bytes.count``, ``find`` and the regexes, token by token."""
+    counts, first_row, last_row, merged = dict.fromkeys(wi._TOKENS, 0), None, None, []
+    for text, since in blocks:
+        for key, token in wi._TOKENS.items():
+            counts[key] += text.count(token) - text[:since].count(token)
+        starts = [p for p in (text.find(b"<v>", max(since - 2, 0)), text.find(b"<is>", max(since - 3, 0))) if p >= 0]
+        if starts and first_row is None:
+            first_row = wi._cell_row(text, min(starts)) if min(starts) > 0 else None
+            if first_row is None:
+                return None
+        last = max(text.rfind(b"<v>"), text.rfind(b"<is>"))
+        if last >= 0 and last + 4 > since:
+            last_row = wi._cell_row(text, last)
+            if last_row is None:
+                return None
+        for m in wi._MERGE_REF.finditer(text):
+            if m.end() > since:
+                first = (int(m.group(2)) - 1, wi._column_number(m.group(1)) - 1)
+                merged.append((first, (int(m.group(4)) - 1, wi._column_number(m.group(3)) - 1) if m.group(3) else first))
+    return counts, first_row, last_row, merged
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_value_counts_equal_counting_token_by_token(seed):
+    rng = random.Random(seed)
+    for _ in range(100):
+        sheet = b"".join(rng.choice(VALUE_FRAGMENTS) for _ in range(rng.randint(0, 40)))
+        cut, overlap = rng.randint(0, len(sheet)), rng.randint(1, 12)
+        first = sheet[:cut]
+        blocks = [(first, 0), (first[-overlap:] + sheet[cut:], len(first[-overlap:]))]
+        found = wi._ValueCount()
+        for text, since in blocks:
+            padded = wi._pad(text)
+            found.add(text, since, padded, np.flatnonzero(padded == ord("=")))
+        got = found.result("s")
+        expected = _values_by_find(blocks)
+        assert (got and (got.counts, got.first_row, got.last_row, got.merged)) == expected, sheet
