@@ -413,7 +413,7 @@ def _read_fastexcel(data: bytes, sheet: int | str, where: Where,
         if name != facts.name:
             return None  # fastexcel and the workbook's own list name different sheets
         loaded = reader.load_sheet(name, header_row=0, schema_sample_rows=None, dtype_coercion="coerce")
-        infos = loaded.available_columns()
+        infos = loaded.selected_columns  # all columns (none chosen); available_columns() types them again
         height = loaded.height
         table = loaded.to_arrow()
         del loaded, reader

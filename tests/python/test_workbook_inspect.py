@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import re
 
-import numpy as np
 import pytest
 
 from curation import workbook_inspect as wi
@@ -129,8 +128,7 @@ def test_value_counts_equal_counting_token_by_token(seed):
         blocks = [(first, 0), (first[-overlap:] + sheet[cut:], len(first[-overlap:]))]
         found = wi._ValueCount()
         for text, since in blocks:
-            padded = wi._pad(text)
-            found.add(text, since, padded, np.flatnonzero(padded == ord("=")))
+            found.add(wi._Block(text), since)
         got = found.result("s")
         expected = _values_by_find(blocks)
         assert (got and (got.counts, got.first_row, got.last_row, got.merged)) == expected, sheet
