@@ -339,6 +339,11 @@ def _times_text(ms: np.ndarray) -> list[str]:
     return out
 
 
+def _fill_null(values: pa.Array, value) -> pa.Array:
+    """``pc.fill_null``, without its copy of every value when there is no null to fill."""
+    return values if values.null_count == 0 else pc.fill_null(values, value)
+
+
 def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
     """Texts of one fastexcel data column as ``cell_text`` writes python-calamine's cells; None
     when this type is not converted here."""
@@ -349,17 +354,17 @@ def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
     if pa.types.is_null(kind):
         return pa.array([""] * len(array), type=_STRING)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return pc.fill_null(array.cast(_STRING), "")
+        return _fill_null(array.cast(_STRING), "")
     if pa.types.is_boolean(kind):
-        return pc.fill_null(pc.if_else(array, "TRUE", "FALSE").cast(_STRING), "")
+        return _fill_null(pc.if_else(array, "TRUE", "FALSE").cast(_STRING), "")
     if pa.types.is_floating(kind):
-        numbers = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype(np.float64)
+        numbers = _fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype(np.float64)
         if not np.isfinite(numbers).all():
             return None  # a text read as NaN, or something calamine would not give
         texts = _floats_arrow(numbers)
         return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     if pa.types.is_timestamp(kind) and kind.unit == "ms" and kind.tz is None:
-        ms = pc.fill_null(array.cast(pa.int64()), _EPOCH_MS + _DAY_MS).to_numpy(zero_copy_only=False)
+        ms = _fill_null(array.cast(pa.int64()), _EPOCH_MS + _DAY_MS).to_numpy(zero_copy_only=False)
         if (ms < _EPOCH_MS).any():
             return None
         midnight = (ms % _DAY_MS == 0) & (ms >= _EPOCH_MS + _DAY_MS)
