@@ -387,7 +387,8 @@ def _read_fastexcel(data: bytes, sheet: int | str, where: Where,
 
     fastexcel reads the sheet's used range with its first row as the header and types each
     column from all its cells. What can differ from python-calamine's cells, and how it is
-    ruled out (None, so python-calamine reads the sheet, when any check fails):
+    ruled out (None, so python-calamine reads the sheet, when any check fails; the XML's counts
+    are the ``SheetValues`` that ``inspect_sheet`` found in its pass over the sheet):
 
     * cells read as null although they hold something (error cells, texts such as "NA" or
       "null" in a typed column, a boolean in an integer column): the cells with a value in the
