@@ -29,6 +29,26 @@ def _quoted_field(delimiter: str, quotechar: str) -> re.Pattern:
     return re.compile(rf"(?<![^{d}\r\n]){q}(?:[^{q}]|{q}{q})*{q}(?![^{d}\r\n])")
 
 
+def quotes_well_formed(data: bytes, delimiter: str, quotechar: str | None) -> bool | None:
+    """Whether ``check_quotes`` passes the UTF-8 text of ``data``, judged on the bytes (no
+    decoding): with an ASCII delimiter and quote no byte of a multi-byte character is either,
+    so the same pattern matches the same fields. None when it cannot tell (a non-ASCII
+    delimiter or quote); False sends the caller to ``check_quotes`` for the error."""
+    if not quotechar:
+        return True
+    if not (delimiter.isascii() and quotechar.isascii()):
+        return None
+    quote = quotechar.encode("ascii")
+    if quote not in data:
+        return True
+    return quote not in _quoted_field_bytes(delimiter, quotechar).sub(b"", data)
+
+
+@lru_cache(maxsize=16)
+def _quoted_field_bytes(delimiter: str, quotechar: str) -> re.Pattern:
+    return re.compile(_quoted_field(delimiter, quotechar).pattern.encode("ascii"))
+
+
 def check_quotes(text: str, delimiter: str, quotechar: str | None, where: Where) -> None:
     """Stop on a quote that would merge or split rows (see the module docstring)."""
     if not quotechar or quotechar not in text:
