@@ -19,8 +19,12 @@ from functools import lru_cache
 
 from curation.errors import CurationError, Reason, Where
 
-# a multi-byte UTF-8 sequence (two to four bytes), as cp1252 text would rarely hold it
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# a valid multi-byte UTF-8 sequence (two to four bytes; no overlong form, surrogate or code
+# point past U+10FFFF, which decode as no character), as cp1252 text would rarely hold it
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
 @lru_cache(maxsize=16)

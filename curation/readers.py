@@ -10,6 +10,11 @@ the order utf-8 (with or without BOM), cp1252, latin-1), XLSX/XLSM/XLSB/XLS thro
 python-calamine, and XLSX/XLSM through openpyxl when calamine cannot open a file
 (or when a recipe asks for it).
 
+A CSV file whose bytes are UTF-8 (declared so, or no encoding declared) goes to Arrow's
+reader as it is (``_csv_utf8``): no decoding to Python text and encoding back. Anything that
+path cannot vouch for (not UTF-8, a stray quote, ragged rows) is read through the decoded text
+as before (``_read_csv_text``), which gives every encoding fallback and every error.
+
 XLSX/XLSM sheets (engine ``auto``) are first read by fastexcel, which runs the same calamine
 parser but hands over Arrow columns instead of one Python object per cell. fastexcel types
 each column (and may coerce a mixed column, or read some texts as nulls), so its result is
@@ -224,7 +229,7 @@ def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
     try:
         table = pa_csv.read_csv(
             source,
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 23),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=quotechar or False,
                                               double_quote=True, newlines_in_values=quoted,
                                               ignore_empty_lines=False),

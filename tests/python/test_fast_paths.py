@@ -7,7 +7,9 @@
   the full profile does in ``idc`` mode;
 * ``metadata.observed_values`` lists the same values whether or not its first rows decide;
 * a table no cell of which needs quoting is written by Arrow's CSV writer with the csv
-  module's bytes, and the seed round trip still stops bytes that read back otherwise.
+  module's bytes, and the seed round trip still stops bytes that read back otherwise;
+* ``readers.read_csv`` (Arrow on a UTF-8 file's own bytes) reads every file as the decoded-text
+  path does: the same cells, or the same error.
 """
 
 from __future__ import annotations
