@@ -19,14 +19,38 @@ from functools import lru_cache
 
 from curation.errors import CurationError, Reason, Where
 
-# a multi-byte UTF-8 sequence (two to four bytes), as cp1252 text would rarely hold it
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# a valid multi-byte UTF-8 sequence (two to four bytes; no overlong form, surrogate or code
+# point past U+10FFFF, which decode as no character), as cp1252 text would rarely hold it
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
 @lru_cache(maxsize=16)
 def _quoted_field(delimiter: str, quotechar: str) -> re.Pattern:
     d, q = re.escape(delimiter), re.escape(quotechar)
     return re.compile(rf"(?<![^{d}\r\n]){q}(?:[^{q}]|{q}{q})*{q}(?![^{d}\r\n])")
+
+
+def quotes_well_formed(data: bytes, delimiter: str, quotechar: str | None) -> bool | None:
+    """Whether ``check_quotes`` passes the UTF-8 text of ``data``, judged on the bytes (no
+    decoding): with an ASCII delimiter and quote no byte of a multi-byte character is either,
+    so the same pattern matches the same fields. None when it cannot tell (a non-ASCII
+    delimiter or quote); False sends the caller to ``check_quotes`` for the error."""
+    if not quotechar:
+        return True
+    if not (delimiter.isascii() and quotechar.isascii()):
+        return None
+    quote = quotechar.encode("ascii")
+    if quote not in data:
+        return True
+    return quote not in _quoted_field_bytes(delimiter, quotechar).sub(b"", data)
+
+
+@lru_cache(maxsize=16)
+def _quoted_field_bytes(delimiter: str, quotechar: str) -> re.Pattern:
+    return re.compile(_quoted_field(delimiter, quotechar).pattern.encode("ascii"))
 
 
 def check_quotes(text: str, delimiter: str, quotechar: str | None, where: Where) -> None:

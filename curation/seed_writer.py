@@ -125,7 +125,8 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa
     if table.num_rows != len(frame):
         raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name} reads back as {table.num_rows} rows, "
                             f"not the {len(frame)} written", Where(table=name))
-    header = next(csv.reader(io.StringIO(data.split(b"\n", 1)[0].decode("utf-8"))), [])
+    end = data.find(b"\n")  # the first line (not ``split``, which would copy all the others)
+    header = next(csv.reader(io.StringIO((data if end < 0 else data[:end]).decode("utf-8"))), [])
     if header != [str(c) for c in frame.columns]:
         raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name}'s header reads back as {header}",
                             Where(table=name))
@@ -187,13 +188,15 @@ def _csv_fields(column: pa.Array) -> pa.Array:
     return pc.if_else(needs, quoted, column)
 
 
-def _unquoted_body(columns: list[pa.Array]) -> bytes | None:
+def _unquoted_body(columns: list[pa.Array], header: bytes = b"") -> bytes | None:
     """The rows of a table none of whose cells needs quoting, written by Arrow's CSV writer
     (one pass in C++); None when some cell holds a delimiter, quote, line feed or CR, which
     that writer refuses without quoting (``render_text_csv`` then quotes as the csv module
-    does). Missing values are empty fields, lines end with "\n": the csv module's bytes."""
+    does). Missing values are empty fields, lines end with "\n": the csv module's bytes.
+    ``header`` is written before the rows (one buffer, not a copy of the rows after it)."""
     table = pa.Table.from_arrays(columns, names=[f"c{i}" for i in range(len(columns))])
     sink = io.BytesIO()
+    sink.write(header)
     try:
         pa_csv.write_csv(table, sink, pa_csv.WriteOptions(include_header=False, quoting_style="none"))
     except pa.ArrowInvalid:
@@ -219,9 +222,9 @@ def render_text_csv(frame: pd.DataFrame, columns: list[pa.Array | None] | None =
     header = buffer.getvalue().encode("utf-8")
     if not len(frame):
         return header
-    body = _unquoted_body(columns)
-    if body is not None:
-        return header + body
+    data = _unquoted_body(columns, header)
+    if data is not None:
+        return data
     if any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
         return render_csv(frame)
     fields = [_csv_fields(c) for c in columns]

@@ -59,121 +59,111 @@
         old_relation, target_relation, column_types)) }}
 {% endmacro %}
 
-{#- DuckDB: the file read once by DuckDB's CSV reader with the declared types (read_csv).
-    Replacing a table whose columns and types are the declared ones: its rows are deleted and
-    the file loaded into it (one transaction), and only changed comments are written again
-    (persist_seed_docs; DuckDB's COMMENT ON COLUMN copies the table's catalog entry: ~13 ms a
-    column at 300 columns, as long as the load itself). Else the table is dropped and created. -#}
+{#- DuckDB: one round trip does it all, in the node's transaction: the table created with the
+    declared types, its comments (persist_docs) and the file read once by DuckDB's CSV reader
+    with those types (insert by name, so the header must name the declared columns). Replacing
+    a table whose columns and types are the declared ones: its rows are deleted and the file
+    loaded into it, and its comments written again only when one differs (one query asks both);
+    else the table is dropped and created. The SQL is built here rather than through
+    persist_docs/alter_column_comment, which ask DuckDB for the table's columns once more and
+    send one statement each (dbt's per-query cost, ~10 ms, is as much as loading a small table). -#}
 {% macro duckdb__load_seed_with_declared_types(old_relation, target_relation, column_types) %}
-    {%- set in_place = old_relation is not none and duckdb_seed_table_matches(old_relation, column_types) -%}
-    {%- if old_relation is not none and not in_place -%}
-        {% do adapter.drop_relation(old_relation) %}
-    {%- endif -%}
+    {%- set relation = target_relation.render() -%}
+    {%- set state = duckdb_seed_table_state(old_relation, column_types) if old_relation is not none else 'absent' -%}
     {%- set quote_columns = config.get('quote_columns', none) -%}
-    {%- set columns_sql -%}
-        {%- for name, type in column_types.items() -%}
-            {{ adapter.quote_seed_column(name, quote_columns) }} {{ type }}{% if not loop.last %}, {% endif %}
-        {%- endfor -%}
-    {%- endset -%}
     {%- set types_sql -%}
         {%- for name, type in column_types.items() -%}
             '{{ name | replace("'", "''") }}': '{{ type }}'{% if not loop.last %}, {% endif %}
         {%- endfor -%}
     {%- endset -%}
     {%- set path = adapter.get_seed_file_path(model) | replace("'", "''") -%}
-    {%- set create_sql -%}
-        {%- if in_place -%}
-            delete from {{ target_relation.render() }}
+    {%- set sql -%}
+        {%- if state in ('same', 'comments_differ') -%}
+            delete from {{ relation }};
         {%- else -%}
-            create table {{ target_relation.render() }} ({{ columns_sql }})
-        {%- endif -%}
+            {%- if state == 'other' %}drop table {{ relation }};
+{% endif -%}
+            create table {{ relation }} (
+            {%- for name, type in column_types.items() -%}
+                {{ adapter.quote_seed_column(name, quote_columns) }} {{ type }}{% if not loop.last %}, {% endif %}
+            {%- endfor -%}
+            );
+        {%- endif %}
+{% if state != 'same' %}{{ duckdb_seed_comments(target_relation) }}{% endif -%}
+insert into {{ relation }} by name
+select * from read_csv(
+    '{{ path }}', header = true, delim = '{{ config.get('delimiter', ',') }}', quote = '"', escape = '"',
+    types = { {{- types_sql -}} }
+)
     {%- endset -%}
-    {%- set load_sql -%}
-        insert into {{ target_relation.render() }} by name
-        select * from read_csv(
-            '{{ path }}', header = true, delim = '{{ config.get('delimiter', ',') }}', quote = '"', escape = '"',
-            types = { {{- types_sql -}} }
-        )
-    {%- endset -%}
-    {% call statement('create_seed_table') -%}
-        {{ create_sql }}
-    {%- endcall %}
     {% call statement('load_seed_file', fetch_result=True) -%}
-        {{ load_sql }}
+        {{ sql }}
     {%- endcall %}
-    {{ return({'table': load_result('load_seed_file').table, 'verb': 'CREATE',
-               'sql': create_sql ~ ';\n' ~ load_sql, 'in_place': in_place}) }}
+    {{ return({'table': load_result('load_seed_file').table, 'verb': 'CREATE', 'sql': sql,
+               'docs_persisted': true}) }}
 {% endmacro %}
 
-{#- True when the table has exactly the declared columns, in order, with the declared types. -#}
-{% macro duckdb_seed_table_matches(relation, column_types) %}
+{#- The seed's comments (persist_docs: relation and columns, as configured), one statement each,
+    to run with the load. -#}
+{% macro duckdb_seed_comments(relation) %}
+    {%- if config.persist_relation_docs() and model.description -%}
+comment on table {{ relation.render() }} is {{ duckdb_escape_comment(model.description) }};
+{% endif -%}
+    {%- if config.persist_column_docs() -%}
+        {%- for name, column in model.columns.items() if column.get('description') -%}
+comment on column {{ relation.render() }}.{{ adapter.quote(name) }} is {{ duckdb_escape_comment(column['description']) }};
+{% endfor -%}
+    {%- endif -%}
+{% endmacro %}
+
+{#- What a table already there holds: 'same' (the declared columns, in order, with the declared
+    types, and the comments the seed would write), 'comments_differ' (the same columns and types,
+    another comment), or 'other'. One query. -#}
+{% macro duckdb_seed_table_state(relation, column_types) %}
     {%- set names = [] -%}
     {%- set types = [] -%}
+    {%- set comments = [] -%}
+    {%- set column_docs = config.persist_column_docs() -%}
     {%- for name, type in column_types.items() -%}
         {%- do names.append("'" ~ (name | replace("'", "''")) ~ "'") -%}
         {%- do types.append("typeof(cast(null as " ~ type ~ "))") -%}
+        {%- set description = (model.columns.get(name) or {}).get('description') if column_docs else none -%}
+        {%- do comments.append(duckdb_escape_comment(description) if description else 'null') -%}
     {%- endfor -%}
-    {%- call statement('seed_table_matches', fetch_result=True) -%}
+    {%- set table_comment = model.description if config.persist_relation_docs() and model.description else none -%}
+    {%- call statement('seed_table_state', fetch_result=True) -%}
         select coalesce((
             select
-                list(column_name order by column_index) = [{{ names | join(', ') }}]
-                and list(data_type order by column_index) = [{{ types | join(', ') }}]
-            from duckdb_columns()
+                case
+                    when count(*) = 0 then 'other'
+                    when
+                        list(c.column_name order by c.column_index) != [{{ names | join(', ') }}]
+                        or list(c.data_type order by c.column_index) != [{{ types | join(', ') }}]
+                        then 'other'
+                    when
+                        list(c.comment order by c.column_index) is not distinct from [{{ comments | join(', ') }}]::varchar[]
+                        {% if table_comment is not none %}and any_value(t.comment) is not distinct from {{ duckdb_escape_comment(table_comment) }}{% endif %}
+                        then 'same'
+                    else 'comments_differ'
+                end
+            from duckdb_columns() as c
+            inner join duckdb_tables() as t
+                on c.table_oid = t.table_oid
             where
-                database_name = '{{ relation.database }}'
-                and schema_name = '{{ relation.schema }}'
-                and table_name = '{{ relation.identifier | replace("'", "''") }}'
-        ), false)
+                c.database_name = '{{ relation.database }}'
+                and c.schema_name = '{{ relation.schema }}'
+                and c.table_name = '{{ relation.identifier | replace("'", "''") }}'
+        ), 'other')
     {%- endcall -%}
-    {{ return(load_result('seed_table_matches').table.rows[0][0]) }}
-{% endmacro %}
-
-{#- persist_docs for a table loaded in place: only the comments that differ are written. -#}
-{% macro duckdb_seed_changed_docs(relation, model) %}
-    {%- if config.persist_relation_docs() and model.description -%}
-        {% do run_query(alter_relation_comment(relation, model.description)) %}
-    {%- endif -%}
-    {%- if config.persist_column_docs() and model.columns -%}
-        {%- call statement('seed_comments', fetch_result=True) -%}
-            select column_name, comment
-            from duckdb_columns()
-            where
-                database_name = '{{ relation.database }}'
-                and schema_name = '{{ relation.schema }}'
-                and table_name = '{{ relation.identifier | replace("'", "''") }}'
-        {%- endcall -%}
-        {%- set existing = {} -%}
-        {%- for row in load_result('seed_comments').table.rows -%}
-            {%- do existing.update({row[0]: row[1]}) -%}
-        {%- endfor -%}
-        {%- set changed = {} -%}
-        {%- for name, column in model.columns.items() -%}
-            {%- if existing.get(name) is none or existing.get(name) != column['description'] -%}
-                {%- do changed.update({name: column}) -%}
-            {%- endif -%}
-        {%- endfor -%}
-        {%- if changed -%}
-            {% do run_query(alter_column_comment(relation, changed)) %}
-        {%- endif -%}
-    {%- endif -%}
+    {{ return(load_result('seed_table_state').table.rows[0][0]) }}
 {% endmacro %}
 
 {#-
-    persist_seed_docs(relation, model, loaded): the seed's relation and column comments;
-    dbt's persist_docs, but on DuckDB after an in-place load only the comments that changed.
+    persist_seed_docs(relation, model, loaded): the seed's relation and column comments
+    (dbt's persist_docs), unless the load wrote them already (loaded.docs_persisted).
 -#}
 {% macro persist_seed_docs(relation, model, loaded) %}
-    {{ return(adapter.dispatch('persist_seed_docs', 'idc_clinical')(relation, model, loaded)) }}
-{% endmacro %}
-
-{% macro default__persist_seed_docs(relation, model, loaded) %}
-    {% do persist_docs(relation, model) %}
-{% endmacro %}
-
-{% macro duckdb__persist_seed_docs(relation, model, loaded) %}
-    {%- if loaded.get('in_place') -%}
-        {% do duckdb_seed_changed_docs(relation, model) %}
-    {%- else -%}
+    {%- if not loaded.get('docs_persisted') -%}
         {% do persist_docs(relation, model) %}
     {%- endif -%}
 {% endmacro %}

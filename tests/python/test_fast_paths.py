@@ -7,7 +7,9 @@
   the full profile does in ``idc`` mode;
 * ``metadata.observed_values`` lists the same values whether or not its first rows decide;
 * a table no cell of which needs quoting is written by Arrow's CSV writer with the csv
-  module's bytes, and the seed round trip still stops bytes that read back otherwise.
+  module's bytes, and the seed round trip still stops bytes that read back otherwise;
+* ``readers.read_csv`` (Arrow on a UTF-8 file's own bytes) reads every file as the decoded-text
+  path does: the same cells, or the same error.
 """
 
 from __future__ import annotations
@@ -118,3 +120,47 @@ def test_the_round_trip_finds_bytes_that_read_back_otherwise():
     check_round_trip(plain, b"a,b\nx,1\ny,\n", "t")
     with pytest.raises(CurationError):
         check_round_trip(plain, b"a,b\nx,1\ny,2\n", "t")
+
+
+# pieces of CSV bytes: separators, quotes, line ends, BOMs, valid multi-byte UTF-8 and byte
+# strings Python's UTF-8 decoder refuses (surrogates, overlong forms, past U+10FFFF, cut short)
+CSV_PIECES = st.sampled_from([b"a", b"1", b",", b",", b'"', b'""', b"\n", b"\r\n", b"\r", b" ", b";",
+                              b"\xef\xbb\xbf", "é€\u2028".encode(), b"\xed\xa0\x80", b"\xc0\xaf",
+                              b"\xf4\x90\x80\x80", b"\xe2\x82", b"\xe9", b"\xff\xfe", b"'"])
+
+
+def _read_outcome(read, data: bytes, encoding, quotechar, ragged):
+    from curation.errors import CurationError, Where
+    try:
+        grid = read(data, ",", encoding, Where(table="t"), quotechar=quotechar, ragged_rows=ragged)
+    except (CurationError, UnicodeDecodeError) as exc:
+        return type(exc).__name__, str(exc)
+    return grid.n_rows, [c.type for c in grid.columns], [c.to_pylist() for c in grid.columns]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(CSV_PIECES, max_size=24).map(b"".join),
+       st.sampled_from([None, "utf-8", "UTF_8", "utf-8-sig", "cp1252"]), st.sampled_from(['"', "'", None]), st.sampled_from(["error", "pad"]))
+def test_csv_read_from_bytes_is_the_decoded_read(data, encoding, quotechar, ragged):
+    """``read_csv`` (Arrow on the file's own bytes when they are UTF-8) reads every file as the
+    exact path does (decode, check quotes on the text, re-encode): same cells, same errors."""
+    from curation.readers import _read_csv_text, read_csv
+
+    assert _read_outcome(read_csv, data, encoding, quotechar, ragged) == \
+        _read_outcome(_read_csv_text, data, encoding, quotechar, ragged)
+
+
+def test_csv_read_from_bytes_takes_a_regular_utf8_file():
+    """The bytes path reads a regular UTF-8 file (with or without BOM, quoted fields with
+    delimiters and line feeds, non-ASCII text) itself, as the exact path would."""
+    from curation.errors import Where
+    from curation.readers import _csv_utf8, _read_csv_text
+
+    body = 'id,name,note\n1,"Smith, J","two\nlines"\n2,Zoë,"say ""hi"""\n3,€,\n'.encode()
+    for data in (body, b"\xef\xbb\xbf" + body):
+        fast = _csv_utf8(data, ",", None, '"')
+        assert fast is not None
+        exact = _read_csv_text(data, ",", None, Where(table="t"))
+        assert [c.to_pylist() for c in fast.columns] == [c.to_pylist() for c in exact.columns]
+        assert fast.columns[0].to_pylist() == ["id", "1", "2", "3"]
+    assert _csv_utf8(body.decode().encode("cp1252"), ",", None, '"') is None  # not UTF-8: declined

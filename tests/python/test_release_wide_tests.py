@@ -147,3 +147,40 @@ def test_seed_file_that_does_not_fit_its_declared_types_fails_to_load(project: D
     finally:
         seed.write_text(original)
     assert _seed_status(project) == "success"
+
+
+def _loaded(project: DbtProject, table: str) -> tuple[str | None, list[tuple], int]:
+    """(table comment, [(column, type, comment)] in order, rows) of a loaded clinical table."""
+    where = f"schema_name = 'idc_v22_clinical' and table_name = '{table}'"
+    comment = project.sql(f"select comment from duckdb_tables() where {where}")[0]["comment"]
+    columns = [(r["column_name"], r["data_type"], r["comment"]) for r in project.sql(
+        f"select column_name, data_type, comment from duckdb_columns() where {where} order by column_index")]
+    rows = project.sql(f'select count(*) as n from idc_v22_clinical."{table}"')[0]["n"]
+    return comment, columns, rows
+
+
+def test_seeds_reloaded_keep_types_rows_and_comments_and_take_changed_docs(project: DbtProject) -> None:
+    properties = project.seeds / "clinical" / "_clinical__seeds.yml"
+    original = properties.read_text()
+    seed = next(s for s in yaml.safe_load(original)["seeds"] if s["name"] == A0)
+    expected = [(c["name"], DUCKDB_TYPES[c["data_type"]], c["description"]) for c in seed["columns"]]
+    first = _loaded(project, A0)
+    assert first == (seed["description"], expected, 5)  # docs persisted with the load
+    assert _seed_status(project) == "success"  # in place: the same table again
+    assert _loaded(project, A0) == first
+    changed = yaml.safe_load(original)
+    column = next(s for s in changed["seeds"] if s["name"] == A0)["columns"][1]
+    column["description"] = "a changed description, with 'quotes'"
+    try:
+        properties.write_text(yaml.safe_dump(changed, sort_keys=False))
+        assert _seed_status(project) == "success"
+        comment, columns, rows = _loaded(project, A0)
+        assert columns[1][2] == "a changed description, with 'quotes'"
+        assert (comment, columns[:1] + columns[2:], rows) == (first[0], first[1][:1] + first[1][2:], 5)
+        project.sql(f'alter table idc_v22_clinical."{A0}" alter column "{expected[1][0]}" type varchar')
+        assert _seed_status(project) == "success"  # another type there: the table made again
+        assert _loaded(project, A0)[1][1] == (expected[1][0], expected[1][1], column["description"])
+    finally:
+        properties.write_text(original)
+    assert _seed_status(project) == "success"
+    assert _loaded(project, A0) == first

@@ -64,6 +64,19 @@ def test_a_file_mixing_utf8_and_cp1252_is_an_error(tmp_path):
     assert error.reason is Reason.MIXED_ENCODING and error.where.row == 2 and error.where.file == "data.csv"
 
 
+@pytest.mark.parametrize(("lookalike", "text"), [(b"\xed\xa0\x80", "í\xa0€"), (b"\xe0\x80\x80", "à€€"),
+                                               (b"\xf4\x90\x80\x80", "ô\x90\x80\x80")])
+def test_bytes_shaped_like_utf8_but_no_character_are_not_utf8(tmp_path, lookalike, text):
+    """A surrogate, an overlong form or a code point past U+10FFFF is not UTF-8: such bytes in
+    a file are cp1252 (else latin-1) text, as the detection order says (this stopped the run
+    with a UnicodeDecodeError before), and a real UTF-8 sequence after them still makes the
+    file a mixed one."""
+    (table,) = _curate(tmp_path / "one", b"patient,site\nP1," + lookalike + b"\n")
+    assert table.frame()["site"].tolist() == [text]
+    error = _error(tmp_path / "mixed", b"patient,site\nP1," + lookalike + b"\nP2," + "é".encode() + b"\n")
+    assert error.reason is Reason.MIXED_ENCODING and error.where.row == 3
+
+
 def test_a_declared_encoding_reads_a_mixed_file_as_declared(tmp_path):
     data = "patient,site\nP1,Málaga\n".encode("utf-8") + "P2,Zürich\n".encode("cp1252")
     (table,) = _curate(tmp_path, data, extra="encoding: cp1252")
