@@ -1,6 +1,6 @@
 """Benchmark of the imaging views on DuckDB at IDC scale (issue 6, item 7). Not part of `make test`.
 
-    .venv/bin/python scripts/bench_imaging.py [--scale 1.0] [--work build/bench_imaging] [--repeat 3]
+    .venv/bin/python scripts/bench_imaging.py [--scale 1.0] [--work build/bench_imaging] [--repeats 3]
 
 1. Generates BigQuery-export-shaped Parquet with DuckDB: at scale 1, 100,000 Segmentation
    instances (10 segments each: 1,000,000 segments; every tenth a label map) and 50,000
@@ -21,7 +21,7 @@
    hash join) and the index columns it reads; each per-item table, the columns it reads with
    the nested list unnested down to the items that become its rows (the items themselves
    written, whole), kept by the simplest predicate that keeps the same rows.
-4. Steps 2 and 3 run --repeat times per table, alternating (scan, build, scan, build, ...),
+4. Steps 2 and 3 run --repeats times per table, alternating (scan, build, scan, build, ...),
    so that both sides see the same load on a shared machine; each figure is the fastest of its
    runs (the run least disturbed by other work), the ratio is of those two.
 5. Prints per table: rows (ours and the scan's, which must agree), build time, scan time,
@@ -269,7 +269,7 @@ def main() -> None:
     parser.add_argument("--keep-parquet", action="store_true", help="reuse Parquet from a previous run")
     parser.add_argument("--tables", nargs="+", choices=TABLES, default=TABLES, help="the tables to build")
     parser.add_argument("--generate-only", action="store_true", help="write the Parquet, build nothing")
-    parser.add_argument("--repeat", type=int, default=1,
+    parser.add_argument("--repeats", type=int, default=1,
                         help="runs of the scan and the build per table, alternating; the fastest of each")
     args = parser.parse_args()
     work = args.work.resolve()
@@ -312,7 +312,7 @@ def main() -> None:
     over = []
     for table in args.tables:
         scans, builds = [], []
-        for _ in range(max(args.repeat, 1)):
+        for _ in range(max(args.repeats, 1)):
             scans.append(plain_scan(python, work, parquet, table, base_env))
             builds.append(build(python, work, table, base_env))
         scan_time, scan_rows, scan_peak = min(scans)
