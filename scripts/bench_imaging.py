@@ -23,10 +23,10 @@
    written, whole), kept by the simplest predicate that keeps the same rows.
 4. Steps 2 and 3 run --repeats times per table, alternating (scan, build, scan, build, ...),
    so that both sides see the same load on a shared machine; each figure is the fastest of its
-   runs (the run least disturbed by other work), the ratio is of those two.
+   runs (wall seconds, which other work only adds to), the ratio is of those two.
 5. Prints per table: rows (ours and the scan's, which must agree), build time, scan time,
-   their ratio, the spread of each side's runs (slowest / fastest), and the peak resident memory (VmHWM) of each process; and the generator's
-   peak. The generator and each process must stay under 8 GB (MEMORY_BUDGET): the bench says
+   their ratio, the spread of each side's runs (slowest / fastest) and the peak resident
+   memory (VmHWM) of each process; and the generator's peak. The generator and each process must stay under 8 GB (MEMORY_BUDGET): the bench says
    so when one does not.
 """
 
