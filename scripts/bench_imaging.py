@@ -26,8 +26,8 @@
    runs (wall seconds, which other work only adds to), the ratio is of those two.
 5. Prints per table: rows (ours and the scan's, which must agree), build time, scan time,
    their ratio, the spread of each side's runs (slowest / fastest) and the peak resident
-   memory (VmHWM) of each process; and the generator's peak. The generator and each process must stay under 8 GB (MEMORY_BUDGET): the bench says
-   so when one does not.
+   memory (VmHWM) of each process; and the generator's peak. The generator and each
+   process must stay under 8 GB (MEMORY_BUDGET): the bench says so when one does not.
 """
 
 from __future__ import annotations
