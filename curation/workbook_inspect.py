@@ -10,7 +10,7 @@ passed ``curation.sources.check_archive``) and finds, without building any cell:
   (``#DIV/0!``, ``#N/A`` ...; ``t="e"``) and formulas saved without a cached value (written
   by tools that do not compute them): counted, with the first cell, for the batch's warnings;
 * the cells with a value (``SheetValues``): how many of each kind, the first and last row
-  holding one, the merged ranges: what the fast reader (``curation.readers._read_fastexcel``)
+  holding one, the merged ranges: what the fast reader (``curation.readers.fastexcel_path.read_fastexcel``)
   checks its result against. Counted in the same pass over the same blocks.
 
 Other formats (xls, xlsb) are read as they are: their used range is not checked here.

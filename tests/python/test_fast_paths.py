@@ -144,7 +144,8 @@ def _read_outcome(read, data: bytes, encoding, quotechar, ragged):
 def test_csv_read_from_bytes_is_the_decoded_read(data, encoding, quotechar, ragged):
     """``read_csv`` (Arrow on the file's own bytes when they are UTF-8) reads every file as the
     exact path does (decode, check quotes on the text, re-encode): same cells, same errors."""
-    from curation.readers import _read_csv_text, read_csv
+    from curation.readers import read_csv
+    from curation.readers.csv_file import _read_csv_text
 
     assert _read_outcome(read_csv, data, encoding, quotechar, ragged) == \
         _read_outcome(_read_csv_text, data, encoding, quotechar, ragged)
@@ -154,7 +155,7 @@ def test_csv_read_from_bytes_takes_a_regular_utf8_file():
     """The bytes path reads a regular UTF-8 file (with or without BOM, quoted fields with
     delimiters and line feeds, non-ASCII text) itself, as the exact path would."""
     from curation.errors import Where
-    from curation.readers import _csv_utf8, _read_csv_text
+    from curation.readers.csv_file import _csv_utf8, _read_csv_text
 
     body = 'id,name,note\n1,"Smith, J","two\nlines"\n2,Zoë,"say ""hi"""\n3,€,\n'.encode()
     for data in (body, b"\xef\xbb\xbf" + body):

@@ -1,4 +1,4 @@
-"""Readers (curation/readers.py): spreadsheet cells and CSV bytes to the texts the seeds use."""
+"""Readers (curation/readers/): spreadsheet cells and CSV bytes to the texts the seeds use."""
 
 from __future__ import annotations
 
@@ -155,7 +155,7 @@ def test_cp1252_csv_end_to_end(tmp_path: Path):
 def test_utf16_csv_with_bom_is_detected(tmp_path):
     """A UTF-16 CSV (with its byte-order mark) decodes instead of failing as ragged rows."""
     from curation.errors import Where
-    from curation.readers import _decode
+    from curation.readers.csv_file import _decode
 
     text = "pid,v\r\nP1,\u00e9\r\nP2,2\r\n"
     assert _decode(text.encode("utf-16"), None, Where()) == text

@@ -1,5 +1,5 @@
 """The fast xlsx/xlsm path (fastexcel to Arrow) gives exactly python-calamine's Grid, or steps
-aside (curation/readers.py ``_read_fastexcel``): on every workbook of the repository's real
+aside (curation/readers/fastexcel_path.py ``read_fastexcel``): on every workbook of the repository's real
 sources, and on hostile workbooks made here."""
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from curation.errors import Where
-from curation.readers import Grid, _read_calamine, _read_fastexcel, inspect_bounds, read_workbook
+from curation.readers import Grid, inspect_bounds, read_workbook
+from curation.readers.fastexcel_path import read_fastexcel
+from curation.readers.workbook import _read_calamine
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
 WHERE = Where(recipe="demo.yaml", file="book.xlsx")
@@ -57,7 +59,7 @@ def _same(fast: Grid, slow: Grid) -> None:
 
 
 def _fast(data: bytes, sheet: int | str = 0) -> Grid | None:
-    return _read_fastexcel(data, sheet, WHERE, inspect_bounds(data, sheet, WHERE, "xlsx"))
+    return read_fastexcel(data, sheet, WHERE, inspect_bounds(data, sheet, WHERE, "xlsx"))
 
 
 CORPUS = _sheets()
@@ -183,12 +185,12 @@ def test_what_fastexcel_would_change_goes_to_calamine(case: str):
 
 
 def test_engine_calamine_does_not_use_fastexcel(monkeypatch):
-    import curation.readers as readers
+    import curation.readers.workbook as workbook
 
     def refuse(*args, **kwargs):
         raise AssertionError("fastexcel used")
 
-    monkeypatch.setattr(readers, "_read_fastexcel", refuse)
+    monkeypatch.setattr(workbook, "read_fastexcel", refuse)
     data = _book(**CLEAN["one text column"])
     assert read_workbook(data, 0, WHERE, engine="calamine").rows == [["only"], ["a"], ["b"]]
     assert read_workbook(data, 0, WHERE, engine="openpyxl").rows == [["only"], ["a"], ["b"]]

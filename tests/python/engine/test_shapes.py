@@ -283,7 +283,7 @@ def test_numeric_excel_ids_do_not_gain_dot_zero(tmp_path: Path):
 
 
 def test_openpyxl_takes_over_when_calamine_cannot_open_a_workbook(tmp_path: Path, monkeypatch):
-    import curation.readers as readers
+    import curation.readers.workbook as workbook
 
     rows = [["", "Blood", None], ["Patient", "Hb", "WBC"], ["P1", 13.0, 6.5]]
     files = {"a.xlsx": xlsx({"s": rows}, merges={"s": ["B1:C1"]})}
@@ -293,6 +293,6 @@ def test_openpyxl_takes_over_when_calamine_cannot_open_a_workbook(tmp_path: Path
     def broken(*args, **kwargs):
         raise ValueError("calamine cannot read this file")
 
-    monkeypatch.setattr(readers, "_read_calamine", broken)
+    monkeypatch.setattr(workbook, "_read_calamine", broken)
     assert one(tmp_path / "fallback", text, files).csv == expected_csv
     assert expected_csv.splitlines()[0] == "dicom_patient_id,source_batch,patient,blood_hb,blood_wbc"
