@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -23,6 +24,15 @@ from curation.summary_view import summary
 
 app = typer.Typer(add_completion=False, help="Curate clinical source files into dbt seeds.")
 console = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 160)
+
+
+def _summary_width() -> int | None:
+    """The summary's width: the terminal's; piped, $COLUMNS or 80 (the messages above keep the
+    wide console, so a long path in an error is not folded in a log)."""
+    if console.is_terminal:
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 80
 
 
 def _recipe_paths(recipes: Path) -> list[Path]:
@@ -103,7 +113,7 @@ def main(
         except CurationError as exc:
             console.print(f"[red]error:[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
-    console.print(summary(report, verbose))
+    console.print(summary(report, verbose), width=_summary_width())
     for line in checked:
         console.print(escape(line), highlight=False)
     if when is None:

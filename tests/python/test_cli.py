@@ -199,3 +199,24 @@ def test_default_release_config_is_beside_the_recipes(tmp_path: Path):
     result = invoke_curate(recipe.parent, sources, tmp_path / "out")  # run from the repository root
     assert result.exit_code == 0, result.output
     assert _release_seed(tmp_path / "out")[0]["release_datetime"] == "2026-09-09 00:00:00"
+
+
+@pytest.mark.parametrize("columns, width", [(None, 80), ("120", 120)])
+def test_piped_summary_fits_80_columns_unless_told(tmp_path: Path, monkeypatch, columns, width):
+    """With no terminal (a log, a pipe) the summary is laid out for 80 columns (or $COLUMNS),
+    not for the wide console the error messages use."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    recipe, sources = _one_table(tmp_path)
+    long_name = "a_table_name_long_enough_to_push_the_summary_past_eighty_columns_when_wide"
+    recipe.write_text(recipe.read_text().replace("name: clinical", f"name: {long_name}"), encoding="utf-8")
+    result = invoke_curate(recipe, sources, tmp_path / "out", "--release-datetime", "2026-02-03")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Curation summary" in line)
+    table = lines[start:next(i for i, line in enumerate(lines) if line.startswith("seeds written"))]
+    assert any("rows written" in line or "written" in line for line in table)
+    assert max(len(line.rstrip()) for line in table) <= width
+    assert max(len(line.rstrip()) for line in table) > 60  # laid out to the width, not squeezed
