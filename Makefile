@@ -26,7 +26,7 @@ IDC_INDEX_ENV = IDC_INDEX_PARQUET=$(IDC_INDEX) IDC_INDEX_VERSION=$$($(BIN)/pytho
 DBT = $(IDC_INDEX_ENV) $(BIN)/dbt
 DBT_VARS = --vars '{idc_version: $(IDC_VERSION)}'
 
-.PHONY: install curate build publish demo test pytest dbt-test lint metrics-check report docs fidelity bench clean bigquery-check
+.PHONY: install curate build publish demo test pytest dbt-test validate lint metrics-check report docs fidelity bench clean bigquery-check
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -84,7 +84,13 @@ docs: build
 fidelity: build
 	$(BIN)/python -m curation.warehouse.fidelity --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION)
 
-test: pytest dbt-test lint metrics-check bigquery-check
+# One Great Expectations validation of the whole built release (a suite per clinical table from
+# its seed properties), with its data docs (curation/warehouse/release_validation.py; README
+# "Validating a release"); fails on a critical expectation, lists open-dictionary warnings.
+validate: build
+	$(BIN)/python -m curation.warehouse.release_validation --database $(IDC_DUCKDB_PATH) --idc-version $(IDC_VERSION) --seeds seeds/curated --docs build/data_docs
+
+test: pytest dbt-test validate lint metrics-check bigquery-check
 
 # The BigQuery path, proven offline (README "Checking the BigQuery path offline"; scripts in
 # bigquery_check/): a. dbt compile for the bigquery target with no credentials; b. every
