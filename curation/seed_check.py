@@ -31,7 +31,7 @@ import pyarrow.csv as pa_csv
 
 from curation.errors import CurationError, Reason, Where
 
-_ROWS_AT_ONCE = 8192  # rows whose delimiters are compared at once (a few MB of positions)
+_ROWS_AT_ONCE = 2048  # rows whose delimiters are compared at once (a few MB of positions)
 
 
 def _texts(series: pd.Series) -> pa.Array:

@@ -230,3 +230,28 @@ def test_unquoted_seed_refuses_what_the_round_trip_refuses():
         assert not unquoted_reads_back(frame, bad, header_end, meant)
     assert not unquoted_reads_back(frame, data.replace(b"a,b", b"a,c"), header_end, meant)
     assert not unquoted_reads_back(frame, data, header_end - 1, meant)  # the header's length is checked
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.booleans(), min_size=0, max_size=12))
+def test_selected_rows_are_the_filtered_rows(mask):
+    """``batch_reader._selected_rows`` slices a run of rows, and gives the rows the mask
+    filters, whatever the mask."""
+    import numpy as np
+    import pyarrow as pa
+
+    from curation.batch_reader import _selected_rows
+
+    column = pa.array([str(i) for i in range(len(mask))], type=pa.large_string())
+    mask = np.array(mask, dtype=bool)
+    assert _selected_rows(mask)(column).to_pylist() == column.filter(pa.array(mask, type=pa.bool_())).to_pylist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(VALUES, min_size=0, max_size=6), st.booleans())
+def test_profile_of_arrow_cells_is_the_profile_of_their_series(values, dates):
+    """``profile`` takes a batch's cells as Arrow (the reader's) or as a pandas Series alike."""
+    import pyarrow as pa
+
+    arrow = pa.array(values, type=pa.large_string())
+    assert repr(profile(arrow, dates)) == repr(profile(pd.Series(arrow, dtype="str"), dates))
