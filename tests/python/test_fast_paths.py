@@ -255,4 +255,3 @@ def test_profile_of_arrow_cells_is_the_profile_of_their_series(values, dates):
 
     arrow = pa.array(values, type=pa.large_string())
     assert repr(profile(arrow, dates)) == repr(profile(pd.Series(arrow, dtype="str"), dates))
-
