@@ -118,13 +118,16 @@ def unquoted_reads_back(frame: pd.DataFrame, data: bytes, header_end: int, meant
     body = np.frombuffer(data, dtype=np.uint8, offset=header_end)
     if n_rows == 0:
         return len(body) == 0
-    offsets = [_offsets_and_bytes(column) for column in meant]
-    row_bytes = np.zeros(n_rows, dtype=np.int64)
+    # each cell's width with its delimiter, row by row (int32 unless a column is 2 GiB or more)
+    cells = [_offsets_and_bytes(column) for column in meant]
+    wide = any(int(column_offsets[-1] - column_offsets[0]) >= 2**31 - n_rows for column_offsets, _ in cells)
+    widths = np.empty((n_rows, n_columns), dtype=np.int64 if wide else np.int32)
     cell_sum = 0
-    for column_offsets, values in offsets:
-        row_bytes += np.diff(column_offsets)
+    for j, (column_offsets, values) in enumerate(cells):
+        np.subtract(column_offsets[1:], column_offsets[:-1], out=widths[:, j], casting="unsafe")
         cell_sum += int(values.sum(dtype=np.uint64))
-    row_ends = np.cumsum(row_bytes + n_columns)  # each cell followed by its , or \n
+    widths += 1  # each cell followed by its , or \n
+    row_ends = np.cumsum(widths.sum(axis=1, dtype=np.int64))
     if len(body) != int(row_ends[-1]):
         return False
     row_delimiters = np.full(n_columns, ord(","), dtype=np.uint8)
@@ -133,10 +136,7 @@ def unquoted_reads_back(frame: pd.DataFrame, data: bytes, header_end: int, meant
         last = min(n_rows, first + _ROWS_AT_ONCE)
         start = int(row_ends[first - 1]) if first else 0
         block = body[start:int(row_ends[last - 1])]
-        widths = np.empty((last - first, n_columns), dtype=np.int64)
-        for j, (column_offsets, _) in enumerate(offsets):
-            widths[:, j] = np.diff(column_offsets[first:last + 1]) + 1
-        delimiters = np.cumsum(widths.ravel()) - 1
+        delimiters = np.cumsum(widths[first:last].ravel(), dtype=np.int64) - 1
         found = np.flatnonzero((block == ord(",")) | (block == ord("\n")))
         if not np.array_equal(found, delimiters):
             return False  # a delimiter in a cell, or a cell of another length
