@@ -145,18 +145,28 @@ def _source_columns(loaded: LoadedRecipe, table: Table, batch: Batch, layout: La
     conventional = loaded.recipe.type_mode == "idc" and table.idc_path == "conventional"
     typed_rows = pandas_rows(batch, batch.file_format, layout.columns, layout.n_rows,
                              layout.rows) if conventional else None
-    typed_mask = None if typed_rows is None else pa.array(typed_rows)
+    typed = None if typed_rows is None else _selected_rows(typed_rows)
     return [
         SourceColumn(
             name=name,
             header_cells=[c for c in layout.header.cells[position] if c.strip()],
             number=position,
             values=pd.Series(cells, dtype="str"),
-            pandas_profile=None if typed_mask is None else profile(
-                pd.Series(layout.columns[position].filter(typed_mask), dtype="str"), dates=False),
+            pandas_profile=None if typed is None else profile(typed(layout.columns[position]), dates=False),
         )
         for name, position, cells in layout.kept()
     ]
+
+
+def _selected_rows(mask: np.ndarray):
+    """A function giving a column's cells in the rows ``mask`` selects: a slice (no copy) when
+    they are one run of rows, as they are in a file without blank lines, else a filter."""
+    chosen = np.flatnonzero(mask)
+    if len(chosen) and chosen[-1] - chosen[0] + 1 == len(chosen):
+        start, length = int(chosen[0]), len(chosen)
+        return lambda column: column.slice(start, length)
+    arrow_mask = pa.array(mask)
+    return lambda column: column.filter(arrow_mask)
 
 
 def read_batch(loaded: LoadedRecipe, table: Table, number: int) -> BatchData:

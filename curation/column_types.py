@@ -172,8 +172,8 @@ class BatchProfile:
         return f"BatchProfile({self.kind.value}, has_blank={self.has_blank}, padded={self.padded})"
 
 
-def _arrow(values: pd.Series) -> pa.Array:
-    array = pa.array(values, from_pandas=True)
+def _arrow(values: pd.Series | pa.Array) -> pa.Array:
+    array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.large_string())
     return pc.fill_null(array, "")
@@ -324,8 +324,9 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
     return Kind.STRING
 
 
-def profile(values: pd.Series, dates: bool = True) -> BatchProfile:
-    """Classify one batch's values of a column (a Series of str, blanks as "").
+def profile(values: pd.Series | pa.Array, dates: bool = True) -> BatchProfile:
+    """Classify one batch's values of a column (a Series of str, or an Arrow string array;
+    blanks as "").
 
     ``dates=False`` skips the ISO-date check (a date column is then STRING): for the
     profiles of ``idc`` mode, where a DATE profile types the column exactly as a STRING one

@@ -44,21 +44,26 @@ from curation.metadata import (
     TABLE_METADATA_TYPES,
 )
 from curation.recipe import Recipe
+from curation.seed_check import _texts, check_round_trip, unquoted_reads_back
 from curation.releases import RELEASE_COLUMNS, RELEASE_TYPES
 from curation.table_builder import CuratedTable
 
 
 
 def render_seed(frame: pd.DataFrame, name: str) -> bytes:
-    """A seed's CSV bytes, read back and checked value by value before they are used.
+    """A seed's CSV bytes, read back and checked value by value before they are used
+    (``curation.seed_check``: rows Arrow's writer wrote unquoted are vouched for without a
+    second parse when they can be, any other bytes are parsed back).
 
     A cell holding a CR is the one thing ``render_csv``'s minimal quoting leaves unquoted; the
     read-back finds it (the CR reads as a line end), and such a table is written again with
     CRs quoted, so the common table pays for no extra scan."""
     columns = [_text_column(frame[c]) for c in frame.columns]
-    data = render_text_csv(frame, columns)
+    data, header_end = _render_text(frame, columns)
     # the text meant of each column (a missing value: the empty field), made once for both
     meant = None if any(c is None for c in columns) else [pc.fill_null(c, "") for c in columns]
+    if header_end is not None and meant is not None and unquoted_reads_back(frame, data, header_end, meant):
+        return data
     try:
         check_round_trip(frame, data, name, meant)
     except CurationError:
@@ -91,58 +96,6 @@ def _render_csv_quoting_cr(frame: pd.DataFrame) -> bytes:
         writer.writerow(row)
         lines.append(buffer.getvalue()[:-2])
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _texts(series: pd.Series) -> pa.Array:
-    """The text the csv module writes for each value (a missing one: the empty field)."""
-    if series.dtype != object and pd.api.types.is_string_dtype(series.dtype):
-        return pc.fill_null(pc.cast(pa.array(series, from_pandas=True), pa.large_string()), "")
-    values = series.astype(object).where(series.notna(), None).tolist()
-    return pa.array(["" if v is None else v if isinstance(v, str) else str(v) for v in values],
-                    type=pa.large_string())
-
-
-def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa.Array] | None = None) -> None:
-    """Parse the seed's bytes as a CSV reader (RFC 4180) does and compare every value with the
-    frame (a missing value is an empty field): a seed that would load other rows or values
-    than the curator meant stops the run before anything is written. ``meant``: each column's
-    text as ``_texts`` gives it, when the caller has it already."""
-    names = [f"c{i}" for i in range(len(frame.columns))]
-    try:
-        # Without a quote character in the bytes no field is quoted, so a line feed can only end
-        # a row: the reader's simpler mode parses such bytes exactly as the RFC 4180 one does.
-        # UTF-8 is not validated apart: every value is compared with the (valid) text meant.
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
-                                            use_threads=False),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in data, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types={n: pa.large_string() for n in names},
-                                                  null_values=[], strings_can_be_null=False, check_utf8=False))
-    except pa.ArrowInvalid as exc:
-        raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name} does not parse back as CSV: {exc}",
-                            Where(table=name)) from None
-    if table.num_rows != len(frame):
-        raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name} reads back as {table.num_rows} rows, "
-                            f"not the {len(frame)} written", Where(table=name))
-    end = data.find(b"\n")  # the first line (not ``split``, which would copy all the others)
-    header = next(csv.reader(io.StringIO((data if end < 0 else data[:end]).decode("utf-8"))), [])
-    if header != [str(c) for c in frame.columns]:
-        raise CurationError(Reason.SEED_ROUND_TRIP, f"the seed {name}'s header reads back as {header}",
-                            Where(table=name))
-    meant_columns = meant if meant is not None else [_texts(frame[column]) for column in frame.columns]
-    if table.equals(pa.Table.from_arrays(meant_columns, names=names)):
-        return  # every value as meant (one comparison in C++); else find the first that is not
-    for position, column in enumerate(frame.columns):
-        meant = meant_columns[position]
-        read = table.column(position).combine_chunks()
-        differ = pc.invert(pc.equal(meant, read))
-        if pc.any(differ).as_py():
-            row = int(pc.index(differ, True).as_py())
-            raise CurationError(
-                Reason.SEED_ROUND_TRIP,
-                f"the seed {name} reads back {read[row].as_py()!r} where {meant[row].as_py()!r} was written "
-                "(a bug in the seed writer: please report it)", Where(table=name, row=row + 2, column=str(column)))
 
 
 def render_csv(frame: pd.DataFrame) -> bytes:
@@ -211,22 +164,28 @@ def render_text_csv(frame: pd.DataFrame, columns: list[pa.Array | None] | None =
     Frames it does not cover are handed to ``render_csv``: a cell that is not text, a single
     column (the csv module quotes an empty lone field), or a carriage return in a cell.
     """
+    return _render_text(frame, columns)[0]
+
+
+def _render_text(frame: pd.DataFrame, columns: list[pa.Array | None] | None = None) -> tuple[bytes, int | None]:
+    """``render_text_csv``'s bytes, and the header's length in them when Arrow's CSV writer
+    wrote the rows unquoted (``_unquoted_body``; else None)."""
     if len(frame.columns) <= 1:
         columns = [None]
     elif columns is None:  # ``_text_column`` of each column, unless the caller has them
         columns = [_text_column(frame[c]) for c in frame.columns]
     if any(c is None for c in columns):
-        return render_csv(frame)
+        return render_csv(frame), None
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(frame.columns)
     header = buffer.getvalue().encode("utf-8")
     if not len(frame):
-        return header
+        return header, None
     data = _unquoted_body(columns, header)
     if data is not None:
-        return data
+        return data, len(header)
     if any(pc.any(pc.match_substring(c, "\r")).as_py() for c in columns):
-        return render_csv(frame)
+        return render_csv(frame), None
     fields = [_csv_fields(c) for c in columns]
     lines = pc.binary_join_element_wise(*fields, pa.scalar(",", pa.large_string()),
                                         null_handling="replace", null_replacement="")
@@ -234,7 +193,7 @@ def render_text_csv(frame: pd.DataFrame, columns: list[pa.Array | None] | None =
     lines = pc.binary_join_element_wise(lines, feed, pa.scalar("", pa.large_string()))  # each line ends with one
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
     body = lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]] if offsets[-1] > offsets[0] else b""
-    return header + body
+    return header + body, None
 
 
 def md5_hex(data: bytes) -> str:

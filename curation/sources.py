@@ -81,6 +81,7 @@ def open_chain(root: Path, chain: list[str], where: Where) -> OpenedSource:
     if not downloaded.is_file():
         raise CurationError(Reason.FILE_MISSING, f"downloaded file not found: {downloaded}", where)
     data = downloaded.read_bytes()
+    downloaded_md5 = hashlib.md5(data).hexdigest()  # as ``file_md5``, without reading the file again
     for parent, name in zip(chain[:-1], chain[1:]):
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
@@ -91,7 +92,7 @@ def open_chain(root: Path, chain: list[str], where: Where) -> OpenedSource:
         with archive:
             data = _member(archive, name, where.with_(file=name))
     _check_container(data, where.with_(file=chain[-1]))
-    return OpenedSource(data=data, chain=tuple(chain), downloaded_md5=file_md5(downloaded))
+    return OpenedSource(data=data, chain=tuple(chain), downloaded_md5=downloaded_md5)
 
 
 def _check_container(data: bytes, where: Where) -> None:

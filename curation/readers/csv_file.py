@@ -77,7 +77,9 @@ def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
     try:
         table = pa_csv.read_csv(
             source,
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            # blocks of 4 MiB on this thread, then combined: less CPU than 16 MiB blocks on
+            # threads, or one block (scripts/bench.py, curate csv)
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 22, use_threads=False),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=quotechar or False,
                                               double_quote=True, newlines_in_values=quoted,
                                               ignore_empty_lines=False),
