@@ -230,6 +230,11 @@ def _scan_block(block: _Block) -> tuple[tuple[int, int] | None, bool]:
     usual[rows] = ((padded[at - 6] == ord("<")) & (padded[at - 5] == ord("r"))
                    & (padded[at - 4] == ord("o")) & (padded[at - 3] == ord("w")))
     others = np.flatnonzero(counted & ~usual)
+    if others.size:  # no match starts before the text's first "<" (a block cut inside a tag): none counted there
+        first_open = block.text.find(b"<")
+        early = hits[others] < (first_open + _FRONT if first_open >= 0 else len(padded))
+        counted[others[early]] = False
+        others = others[~early]
     if others.size:
         verdict = _decide(padded, hits[counted], cell[counted], hits[others], cell[others])
         if verdict is None:
