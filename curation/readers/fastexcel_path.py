@@ -25,18 +25,22 @@ _EPOCH_MS = -2209075200000  # 1899-12-31 00:00 as ms since 1970: python-calamine
 _DAY_MS = 86_400_000
 
 
-def _times_text(ms: np.ndarray) -> list[str]:
+def _times_text(ms: np.ndarray) -> pa.Array:
     """``cell_text`` of the values python-calamine reads for date-time cells of these
-    instants (ms since 1970): a time before 1900-01-01 (serial below 1), a date at midnight,
-    a date-time otherwise."""
-    out = []
-    for value in ms.tolist():
-        moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
-        if moment.date() == dt.date(1899, 12, 31):
-            out.append(moment.time().isoformat())
-        else:
-            out.append(cell_text(moment))
-    return out
+    instants (ms since 1970; none before 1899-12-31, none a midnight after it: those are
+    dates): a time of day before 1900-01-01 (serial below 1), a date-time otherwise, with
+    ``.fff000`` when there are milliseconds (as ``isoformat`` writes microseconds). Arrow
+    kernels, no Python value per cell."""
+    fraction = ms % 1000  # of a second, floored as datetime arithmetic floors it
+    seconds = pc.cast(pa.array(ms - fraction, type=pa.timestamp("ms")), pa.timestamp("s"))
+    day_one = pa.array(ms < _EPOCH_MS + _DAY_MS)  # 1899-12-31: python-calamine gives a time
+    texts = pc.if_else(day_one, pc.strftime(seconds, format="%H:%M:%S"),
+                       pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S"))
+    if fraction.any():
+        digits = pc.utf8_lpad(pc.cast(pa.array(fraction), pa.string()), width=3, padding="0")
+        with_fraction = pc.binary_join_element_wise(texts, digits, ".")
+        texts = pc.if_else(pa.array(fraction != 0), pc.binary_join_element_wise(with_fraction, "000", ""), texts)
+    return texts.cast(TEXT)
 
 
 def _fill_null(values: pa.Array, value) -> pa.Array:
@@ -71,9 +75,7 @@ def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         days = pa.array(np.where(midnight, ms // _DAY_MS, 0).astype(np.int32), type=pa.int32()).cast(pa.date32())
         texts = pc.cast(pc.cast(days, pa.string()), TEXT)
         if not midnight.all():
-            objects = texts.to_numpy(zero_copy_only=False).copy()
-            objects[~midnight] = _times_text(ms[~midnight])
-            texts = pa.array(objects, type=TEXT)
+            texts = pc.if_else(pa.array(midnight), texts, _times_text(ms))
         return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     if pa.types.is_duration(kind) and kind.unit == "ms":
         return pa.array([cell_text(v) if v is not None else "" for v in array.to_pylist()], type=TEXT)
