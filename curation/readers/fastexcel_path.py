@@ -32,10 +32,11 @@ def _times_text(ms: np.ndarray) -> pa.Array:
     ``.fff000`` when there are milliseconds (as ``isoformat`` writes microseconds). Arrow
     kernels, no Python value per cell."""
     fraction = ms % 1000  # of a second, floored as datetime arithmetic floors it
-    seconds = pc.cast(pa.array(ms - fraction, type=pa.timestamp("ms")), pa.timestamp("s"))
+    seconds = (ms - fraction) // 1000
+    moments = pc.cast(pa.array(seconds, type=pa.timestamp("s")), pa.string())  # 2020-01-31 12:30:00
+    times = pc.cast(pa.array((seconds % 86400).astype(np.int32), type=pa.time32("s")), pa.string())  # 12:30:00
     day_one = pa.array(ms < _EPOCH_MS + _DAY_MS)  # 1899-12-31: python-calamine gives a time
-    texts = pc.if_else(day_one, pc.strftime(seconds, format="%H:%M:%S"),
-                       pc.strftime(seconds, format="%Y-%m-%d %H:%M:%S"))
+    texts = pc.if_else(day_one, times, moments)
     if fraction.any():
         digits = pc.utf8_lpad(pc.cast(pa.array(fraction), pa.string()), width=3, padding="0")
         with_fraction = pc.binary_join_element_wise(texts, digits, ".")
