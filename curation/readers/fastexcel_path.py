@@ -6,7 +6,6 @@ python-calamine (``curation.readers.workbook``).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 
@@ -15,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curation.errors import CurationError, Where
-from curation.readers.grid import TEXT, Grid, cell_text, floats_text
+from curation.readers.grid import TEXT, Grid, floats_text
 from curation.readers.sheet import pick_sheet
 from curation.workbook_inspect import SheetInspection
 
@@ -42,6 +41,29 @@ def _times_text(ms: np.ndarray) -> pa.Array:
         with_fraction = pc.binary_join_element_wise(texts, digits, ".")
         texts = pc.if_else(pa.array(fraction != 0), pc.binary_join_element_wise(with_fraction, "000", ""), texts)
     return texts.cast(TEXT)
+
+
+def _padded(numbers: np.ndarray, width: int) -> pa.Array:
+    """Non-negative integers as text, zero-padded to ``width`` digits."""
+    return pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width=width, padding="0")
+
+
+def _durations_text(ms: np.ndarray) -> pa.Array:
+    """``cell_text`` (``str``) of the ``timedelta`` of each of these milliseconds: ``H:MM:SS``,
+    after ``D day(s), `` when there are days (floored: ``-1 day, 23:59:59``), with ``.ffffff``
+    when there are milliseconds. Arrow kernels, no Python value per cell."""
+    days, rest = ms // _DAY_MS, ms % _DAY_MS
+    clock = pc.binary_join_element_wise(
+        pc.cast(pa.array(rest // 3_600_000), pa.string()), _padded(rest // 60_000 % 60, 2),
+        _padded(rest // 1000 % 60, 2), ":")
+    if (rest % 1000).any():
+        clock = pc.if_else(pa.array(rest % 1000 != 0),
+                           pc.binary_join_element_wise(clock, _padded(rest % 1000 * 1000, 6), "."), clock)
+    if days.any():
+        unit = pc.if_else(pa.array(np.abs(days) == 1), " day, ", " days, ")
+        dated = pc.binary_join_element_wise(pc.cast(pa.array(days), pa.string()), unit, clock, "")
+        clock = pc.if_else(pa.array(days != 0), dated, clock)
+    return clock.cast(TEXT)
 
 
 def _fill_null(values: pa.Array, value) -> pa.Array:
@@ -79,7 +101,8 @@ def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
             texts = pc.if_else(pa.array(midnight), texts, _times_text(ms))
         return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     if pa.types.is_duration(kind) and kind.unit == "ms":
-        return pa.array([cell_text(v) if v is not None else "" for v in array.to_pylist()], type=TEXT)
+        texts = _durations_text(_fill_null(array.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))
+        return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     return None
 
 

@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 
 from curation.errors import Where
 from curation.readers import Grid, inspect_bounds, read_workbook
-from curation.readers.fastexcel_path import _DAY_MS, _EPOCH_MS, _times_text, read_fastexcel
+from curation.readers.fastexcel_path import _DAY_MS, _EPOCH_MS, _durations_text, _times_text, read_fastexcel
 from curation.readers.grid import cell_text
 from curation.readers.workbook import _read_calamine
 
@@ -149,6 +149,17 @@ def test_times_text_is_cell_text_of_the_values_calamine_reads(seed):
         return moment.time() if moment.date() == dt.date(1899, 12, 31) else moment
 
     assert _times_text(ms).to_pylist() == [cell_text(calamine_value(v)) for v in ms.tolist()]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_durations_text_is_cell_text_of_every_timedelta(seed):
+    """Durations of days (one, several, negative: floored), hours, seconds and milliseconds."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ms = np.concatenate([rng.integers(-10**11, 10**11, 300), rng.integers(-10**6, 10**6, 100),
+                         rng.integers(-3, 4, 20) * _DAY_MS, np.array([0, 1, -1, _DAY_MS - 1, -_DAY_MS])])
+    assert _durations_text(ms).to_pylist() == [cell_text(dt.timedelta(milliseconds=v)) for v in ms.tolist()]
 
 
 @pytest.mark.parametrize("case", sorted(CLEAN))
