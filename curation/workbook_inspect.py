@@ -142,11 +142,14 @@ _FRONT = 8  # room for the bytes before a match at the block's start, and after 
 class _Block:
     """One block of the sheet's XML in numpy (``padded``: ``_FRONT`` zero bytes, the text, 24
     zero bytes), with the positions in ``padded`` of its "=" bytes (far fewer than bytes: only
-    these are tested), of those after a "t", and of its "<v" and "<i" pairs."""
+    these are tested), of those after a "t", and of its "<v" and "<i" pairs. ``words[i]`` is
+    the 8 bytes of ``padded`` from ``i`` as one big-endian integer (a view, no copy): one
+    gather reads 8 bytes at each of many positions, and integers compare as the bytes do."""
 
     def __init__(self, text: bytes) -> None:
         self.text = text
         self.padded = padded = np.frombuffer(b"".join((bytes(_FRONT), text, bytes(24))), dtype=np.uint8)
+        self.words = np.ndarray((len(padded) - 7,), dtype=">u8", buffer=padded, strides=(1,))
         self.equals = np.flatnonzero(padded == ord("="))
         self.before = padded[self.equals - 1]
         self.t_equals = self.equals[self.before == ord("t")]
@@ -159,6 +162,17 @@ class _Block:
         even = np.flatnonzero(padded[:n].view(np.uint16) == code) * 2
         odd = np.flatnonzero(padded[1:n + 1].view(np.uint16) == code) * 2 + 1
         return np.concatenate([even, odd])
+
+
+def _word(text: bytes) -> int:
+    """``text`` (at most 8 bytes) as the top bytes of a big-endian ``_Block.words`` integer."""
+    return int.from_bytes(text.ljust(8, b"\0"), "big")
+
+
+# a row number of d digits at the top of a word, moved to its low bytes behind 7 - d "0"s: 7
+# digits each, whose integers compare as their numbers do (leading zeros and all)
+_ROW_PAD = np.array([int.from_bytes(b"0" * (7 - d) + bytes(d), "big") for d in range(8)], dtype=np.uint64)
+_ROW_SHIFT = np.array([8 * (8 - d) for d in range(8)], dtype=np.uint64)
 
 
 def _scan(text: bytes) -> tuple[tuple[int, int] | None, bool]:
@@ -180,7 +194,7 @@ def _scan(text: bytes) -> tuple[tuple[int, int] | None, bool]:
 
 def _scan_block(block: _Block) -> tuple[tuple[int, int] | None, bool]:
     """``_scan`` of ``block.text``."""
-    padded, equals, before = block.padded, block.equals, block.before
+    padded, equals, before, words = block.padded, block.equals, block.before, block.words
     maybe = block.t_equals
     maybe = maybe[padded[maybe + 2] == ord("e")]
     has_error = bool(((padded[maybe + 1] == ord('"')) & (padded[maybe + 3] == ord('"'))).any())
@@ -190,6 +204,7 @@ def _scan_block(block: _Block) -> tuple[tuple[int, int] | None, bool]:
     if hits.size == 0:  # hits: the "=" of each r="
         return (0, 0), has_error
     window = np.lib.stride_tricks.sliding_window_view(padded, _VALUE)[hits + 2]  # each value and more
+    flat = window.reshape(-1)
     digit = (window - ord("0")) < 10
     run = (window[:, 0] - ord("A")) < 26
     lead = [run]  # lead[k]: the value starts with more than k letters
@@ -204,7 +219,7 @@ def _scan_block(block: _Block) -> tuple[tuple[int, int] | None, bool]:
         if k >= 4 and not run.any():  # every value ended
             break
         length += run.view(np.uint8)
-    closing = window.reshape(-1)[np.arange(hits.size) * _VALUE + length] == ord('"')
+    closing = flat[np.arange(hits.size) * _VALUE + length] == ord('"')
     n_digits = length - letters
     counted = closing & (n_digits >= 1) & (n_digits <= 7) & ~lead[3]  # the value fits, so far
     cell = letters > 0
@@ -215,6 +230,11 @@ def _scan_block(block: _Block) -> tuple[tuple[int, int] | None, bool]:
     usual[rows] = ((padded[at - 6] == ord("<")) & (padded[at - 5] == ord("r"))
                    & (padded[at - 4] == ord("o")) & (padded[at - 3] == ord("w")))
     others = np.flatnonzero(counted & ~usual)
+    if others.size:  # no match starts before the text's first "<" (a block cut inside a tag): none counted there
+        first_open = block.text.find(b"<")
+        early = hits[others] < (first_open + _FRONT if first_open >= 0 else len(padded))
+        counted[others[early]] = False
+        others = others[~early]
     if others.size:
         verdict = _decide(padded, hits[counted], cell[counted], hits[others], cell[others])
         if verdict is None:
@@ -222,16 +242,19 @@ def _scan_block(block: _Block) -> tuple[tuple[int, int] | None, bool]:
         counted[others] = verdict
     if not counted.any():
         return (0, 0), has_error
-    flat = window.reshape(-1)
     references = np.flatnonzero(counted & cell)
     max_col = _column_number(_greatest(flat, references * _VALUE, letters[references])) if references.size else 0
     numbers = np.flatnonzero(counted)
-    return (max_col, int(_greatest(flat, numbers * _VALUE + letters[numbers], n_digits[numbers]))), has_error
+    starts, digits = numbers * _VALUE + letters[numbers], n_digits[numbers]
+    if ((flat[starts] == ord("0")) & (digits > 1)).any():  # 007: the longest text is not the greatest number
+        padded_numbers = (words[hits[numbers] + 2 + letters[numbers]] >> _ROW_SHIFT[digits]) | _ROW_PAD[digits]
+        return (max_col, int(int(padded_numbers.max()).to_bytes(8, "big").lstrip(b"\0"))), has_error
+    return (max_col, int(_greatest(flat, starts, digits))), has_error
 
 
 def _greatest(flat: np.ndarray, starts: np.ndarray, widths: np.ndarray) -> bytes:
     """The greatest of the strings of ``widths`` bytes at ``starts`` in ``flat``: the longest,
-    then byte by byte (for digits, or for capital letters, the greatest number)."""
+    then byte by byte (for capital letters, or for digits without leading zeros, the greatest number)."""
     width = int(widths.max())
     starts = starts[widths == width]
     for k in range(width):
@@ -339,11 +362,16 @@ class _ValueCount:
         # the ' t="' tokens, found from their "=" (2 bytes into each), told apart by their 5th byte
         at = block.t_equals
         typed = at[(padded[at - 2] == ord(" ")) & (padded[at + 1] == ord('"'))] - 2
-        kind = padded[typed + 4]
         counts["typed"] += int(np.count_nonzero(typed + 4 > end))
-        for key in ("shared", "formula_text", "inline_type", "bool", "number"):
+        kind = block.words[typed + 4]  # the 8 bytes after each ' t="'
+        for key, width in (("shared", 2), ("formula_text", 4), ("bool", 2), ("number", 2), ("inline_type", 8)):
             token = _TOKENS[key]
-            counts[key] += _matches(padded, typed[kind == token[4]], token, end)
+            shift = np.uint64(64 - 8 * width)
+            found = typed[(kind >> shift) == (_word(token[4:4 + width]) >> (64 - 8 * width))]
+            if len(token) > 4 + width:  # ' t="inlineStr"': its last bytes too
+                found = found[(block.words[found + 12] >> np.uint64(64 - 8 * (len(token) - 12)))
+                              == _word(token[12:]) >> (64 - 8 * (len(token) - 12))]
+            counts[key] += int(np.count_nonzero(found + len(token) > end))
         # "<v>", "<v" and "<is>", found from their first two bytes
         vs, iss = block.pairs(b"<v"), block.pairs(b"<i")
         counts["any_value"] += int(np.count_nonzero(vs + 2 > end))

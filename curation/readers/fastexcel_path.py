@@ -6,7 +6,6 @@ python-calamine (``curation.readers.workbook``).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 
@@ -15,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from curation.errors import CurationError, Where
-from curation.readers.grid import TEXT, Grid, cell_text, floats_text
+from curation.readers.grid import TEXT, Grid, floats_text
 from curation.readers.sheet import pick_sheet
 from curation.workbook_inspect import SheetInspection
 
@@ -25,18 +24,46 @@ _EPOCH_MS = -2209075200000  # 1899-12-31 00:00 as ms since 1970: python-calamine
 _DAY_MS = 86_400_000
 
 
-def _times_text(ms: np.ndarray) -> list[str]:
+def _times_text(ms: np.ndarray) -> pa.Array:
     """``cell_text`` of the values python-calamine reads for date-time cells of these
-    instants (ms since 1970): a time before 1900-01-01 (serial below 1), a date at midnight,
-    a date-time otherwise."""
-    out = []
-    for value in ms.tolist():
-        moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
-        if moment.date() == dt.date(1899, 12, 31):
-            out.append(moment.time().isoformat())
-        else:
-            out.append(cell_text(moment))
-    return out
+    instants (ms since 1970; none before 1899-12-31, none a midnight after it: those are
+    dates): a time of day before 1900-01-01 (serial below 1), a date-time otherwise, with
+    ``.fff000`` when there are milliseconds (as ``isoformat`` writes microseconds). Arrow
+    kernels, no Python value per cell."""
+    fraction = ms % 1000  # of a second, floored as datetime arithmetic floors it
+    seconds = (ms - fraction) // 1000
+    moments = pc.cast(pa.array(seconds, type=pa.timestamp("s")), pa.string())  # 2020-01-31 12:30:00
+    times = pc.cast(pa.array((seconds % 86400).astype(np.int32), type=pa.time32("s")), pa.string())  # 12:30:00
+    day_one = pa.array(ms < _EPOCH_MS + _DAY_MS)  # 1899-12-31: python-calamine gives a time
+    texts = pc.if_else(day_one, times, moments)
+    if fraction.any():
+        digits = pc.utf8_lpad(pc.cast(pa.array(fraction), pa.string()), width=3, padding="0")
+        with_fraction = pc.binary_join_element_wise(texts, digits, ".")
+        texts = pc.if_else(pa.array(fraction != 0), pc.binary_join_element_wise(with_fraction, "000", ""), texts)
+    return texts.cast(TEXT)
+
+
+def _padded(numbers: np.ndarray, width: int) -> pa.Array:
+    """Non-negative integers as text, zero-padded to ``width`` digits."""
+    return pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width=width, padding="0")
+
+
+def _durations_text(ms: np.ndarray) -> pa.Array:
+    """``cell_text`` (``str``) of the ``timedelta`` of each of these milliseconds: ``H:MM:SS``,
+    after ``D day(s), `` when there are days (floored: ``-1 day, 23:59:59``), with ``.ffffff``
+    when there are milliseconds. Arrow kernels, no Python value per cell."""
+    days, rest = ms // _DAY_MS, ms % _DAY_MS
+    clock = pc.binary_join_element_wise(
+        pc.cast(pa.array(rest // 3_600_000), pa.string()), _padded(rest // 60_000 % 60, 2),
+        _padded(rest // 1000 % 60, 2), ":")
+    if (rest % 1000).any():
+        clock = pc.if_else(pa.array(rest % 1000 != 0),
+                           pc.binary_join_element_wise(clock, _padded(rest % 1000 * 1000, 6), "."), clock)
+    if days.any():
+        unit = pc.if_else(pa.array(np.abs(days) == 1), " day, ", " days, ")
+        dated = pc.binary_join_element_wise(pc.cast(pa.array(days), pa.string()), unit, clock, "")
+        clock = pc.if_else(pa.array(days != 0), dated, clock)
+    return clock.cast(TEXT)
 
 
 def _fill_null(values: pa.Array, value) -> pa.Array:
@@ -71,12 +98,11 @@ def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
         days = pa.array(np.where(midnight, ms // _DAY_MS, 0).astype(np.int32), type=pa.int32()).cast(pa.date32())
         texts = pc.cast(pc.cast(days, pa.string()), TEXT)
         if not midnight.all():
-            objects = texts.to_numpy(zero_copy_only=False).copy()
-            objects[~midnight] = _times_text(ms[~midnight])
-            texts = pa.array(objects, type=TEXT)
+            texts = pc.if_else(pa.array(midnight), texts, _times_text(ms))
         return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     if pa.types.is_duration(kind) and kind.unit == "ms":
-        return pa.array([cell_text(v) if v is not None else "" for v in array.to_pylist()], type=TEXT)
+        texts = _durations_text(_fill_null(array.cast(pa.int64()), 0).to_numpy(zero_copy_only=False))
+        return texts if array.null_count == 0 else pc.if_else(valid, texts, "")
     return None
 
 

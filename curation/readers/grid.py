@@ -92,12 +92,11 @@ def floats_text(array: np.ndarray) -> pa.Array:
     1.00000000005e+10): every value that either would write with an exponent goes through
     ``repr``.
     """
-    values = pa.array(array, type=pa.float64())
     magnitude = np.abs(array)
     whole = (array == np.trunc(array)) & (magnitude < 2.0**63)
-    ints = pc.cast(pc.cast(pc.if_else(pa.array(whole), values, 0.0), pa.int64()), TEXT)
-    if whole.all():
-        return ints
+    if whole.all():  # exact: every value is a whole number within int64
+        return pc.cast(pa.array(array.astype(np.int64)), TEXT)
+    values = pa.array(array, type=pa.float64())
     texts = pc.cast(pc.cast(values, pa.string()), TEXT)
     arrow_exponent = pc.match_substring(texts, "e").to_numpy(zero_copy_only=False)
     odd = ~whole & ((magnitude < 1e-4) | (magnitude >= 1e16) | arrow_exponent)  # incl. whole past int64
@@ -105,6 +104,9 @@ def floats_text(array: np.ndarray) -> pa.Array:
         patched = np.array(texts.to_pylist(), dtype=object)
         patched[odd] = [cell_text(v) for v in array[odd].tolist()]
         texts = pa.array(patched, type=TEXT)
+    if not whole.any():
+        return texts
+    ints = pc.cast(pc.cast(pc.if_else(pa.array(whole), values, 0.0), pa.int64()), TEXT)
     return pc.if_else(pa.array(whole), ints, texts)
 
 

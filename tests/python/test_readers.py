@@ -12,6 +12,7 @@ from helpers.curate import curate_in_process
 from helpers.files import write_recipe, write_xlsx
 from curation.errors import CurationError, Reason, Where
 from curation.readers import cell_text, read_csv, read_grid, read_workbook
+from curation.readers.grid import floats_text
 
 WHERE = Where(recipe="demo.yaml", file="data")
 
@@ -74,6 +75,20 @@ def test_not_a_workbook_is_unreadable():
 )
 def test_cell_text(value, text):
     assert cell_text(value) == text
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_floats_text_is_cell_text_of_every_value(seed):
+    """The kernels (all whole, none whole, a mix; huge, tiny, -0.0) write what ``cell_text`` writes."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    pools = [rng.integers(-10**6, 10**6, n).astype(float), np.round(rng.normal(0, 50, n), 3),
+             rng.normal(0, 1, n) * 10.0 ** rng.integers(-12, 25, n), np.array([-0.0, 2.0**63, -(2.0**63), 1e16, 9.5e15])]
+    shape = seed % 4
+    values = pools[shape] if shape != 3 else np.concatenate([rng.choice(p, n) for p in pools])
+    assert floats_text(values).to_pylist() == [cell_text(v) for v in values.tolist()]
 
 
 def test_xlsx_end_to_end_types(tmp_path: Path):

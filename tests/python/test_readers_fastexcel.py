@@ -15,7 +15,8 @@ from python_calamine import CalamineWorkbook
 
 from curation.errors import Where
 from curation.readers import Grid, inspect_bounds, read_workbook
-from curation.readers.fastexcel_path import read_fastexcel
+from curation.readers.fastexcel_path import _DAY_MS, _EPOCH_MS, _durations_text, _times_text, read_fastexcel
+from curation.readers.grid import cell_text
 from curation.readers.workbook import _read_calamine
 
 SOURCES = Path(__file__).resolve().parents[2] / "data" / "sources"
@@ -129,6 +130,36 @@ CLEAN = {
                                      dt.datetime(2020, 1, 2, 3, 4, 5, 1000 * i)] for i in range(40)]),
     "one text column": dict(rows=[["only"], ["a"], ["b"]]),
 }
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_times_text_is_cell_text_of_the_values_calamine_reads(seed):
+    """Date-times (not midnight) and times of 1899-12-31, whole seconds or with milliseconds,
+    before and after 1970: the kernels write what ``cell_text`` writes of python-calamine's value."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ms = np.concatenate([rng.integers(_EPOCH_MS, 253402300799999, 300), _EPOCH_MS + rng.integers(0, _DAY_MS, 100),
+                         rng.integers(-25567, 2932896, 100) * _DAY_MS + rng.integers(1, 86400, 100) * 1000,
+                         np.array([_EPOCH_MS, _EPOCH_MS + _DAY_MS - 1, -1, 1, 999])])
+    ms = ms[(ms % _DAY_MS != 0) | (ms < _EPOCH_MS + _DAY_MS)]  # midnights after day one are dates, not these
+
+    def calamine_value(value: int):
+        moment = dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=value)
+        return moment.time() if moment.date() == dt.date(1899, 12, 31) else moment
+
+    assert _times_text(ms).to_pylist() == [cell_text(calamine_value(v)) for v in ms.tolist()]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_durations_text_is_cell_text_of_every_timedelta(seed):
+    """Durations of days (one, several, negative: floored), hours, seconds and milliseconds."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    ms = np.concatenate([rng.integers(-10**11, 10**11, 300), rng.integers(-10**6, 10**6, 100),
+                         rng.integers(-3, 4, 20) * _DAY_MS, np.array([0, 1, -1, _DAY_MS - 1, -_DAY_MS])])
+    assert _durations_text(ms).to_pylist() == [cell_text(dt.timedelta(milliseconds=v)) for v in ms.tolist()]
 
 
 @pytest.mark.parametrize("case", sorted(CLEAN))

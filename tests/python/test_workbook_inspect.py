@@ -31,6 +31,9 @@ BLOCKS = [
     b'<row r="A1" r="4"><c r="9" r="C2"/><c\rr="D1000000"/><c r="E10000000"/>',
     b'<c r="B2"',  # a block cut inside a tag
     b'<row <c r="A1">',  # a match starts at <c
+    # row numbers written with leading zeros compare as numbers: the longest text is not the greatest
+    b'<row r="0000001"><c r="A0000001"/><c r="XFD999999"/></row>',
+    b'<row r="0000002"><c r="B0000002"/></row><row r="31"><c r="A31"/></row>',
 ]
 ODD = [  # the regexes decide these: the fast scan declines
     b'<x:row r="5"><x:c r="B3"/></x:row>',
@@ -60,6 +63,7 @@ def test_generated_rows_match_regex():
 
 FRAGMENTS = [b"<dimension ", b"dimension", b"mm", b"dim", b"<c ", b"<row ", b"<x:c ", b"<t>", b"</c>", b">", b"<", b"<!-- ", b" -->", b"<![CDATA[", b"]]>",
              b' r="A1"', b' r="XFD1048576"', b' r="ZZZ9"', b' r="12"', b' r="1048577"', b' r="AAAA1"', b' r="A"',
+             b' r="A0000001"', b' r="0000009"', b' r="B0999999"', b' r="Z0"',
              b' s="1"', b' t="e"', b"\t", b"<f>", b"<x:f/>", b"f", b"e", b"text", b'r="B3"', b" ", b'"']
 
 
@@ -75,6 +79,13 @@ def test_fast_scan_equals_the_regexes_on_any_soup_of_fragments(seed):
         assert wi._contains(block, b"dimension") == (b"dimension" in block), block
         if not re.search(rb"<[^>]*<|<(?!c |row |!|/|t>)", block):  # one "<" a tag, no prefixes
             assert extent is not None, block  # the fast scan decides
+
+
+def test_leading_zeros_do_not_hide_a_greater_row():
+    """A row number written ``0000001`` is 1: it once outranked ``999999`` by its length, so a
+    sheet could declare 16384 cells and ask a reader for 16 billion."""
+    block = b'<row r="0000001"><c r="A0000001"/><c r="XFD999999"/></row>'
+    assert wi._extent(block) == (16384, 999999)
 
 
 def test_has_formula_looks_past_many_other_fs():
