@@ -35,7 +35,7 @@ import yaml
 
 from curation import dbt_contract as contract
 from curation.column_types import SEED_TYPES, ColumnType
-from curation.errors import CurationError, Reason, Where
+from curation.errors import CurationError
 from curation.folder_swap import clean_leftovers, leftover_prefixes, swap_in
 from curation.metadata import (
     COLUMN_METADATA_COLUMNS,

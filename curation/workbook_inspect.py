@@ -28,7 +28,7 @@ from xml.etree import ElementTree
 import numpy as np
 
 from curation import limits
-from curation.errors import CurationError, Reason, Where
+from curation.errors import Where
 from curation.sources import check_archive
 
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",

@@ -13,7 +13,6 @@ dictionary. A column none of these describes is printed and left out: describe i
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path

@@ -15,7 +15,7 @@ from curation.dictionaries.parsed import Option, sql_type_of
 from curation.dictionaries.recipe_block import DictionarySpec
 from curation.errors import CurationError, Reason, Where
 from helpers.dictionaries import (
-    ACRIN_SHEETS, ACRIN_XLS, HEADER, NLST_ZIP, REDCAP_DICTIONARY, REPO, csv_bytes, write_acrin_xlsx,
+    ACRIN_XLS, HEADER, NLST_ZIP, REDCAP_DICTIONARY, REPO, csv_bytes, write_acrin_xlsx,
 )
 
 WHERE = Where(recipe="demo.yaml")
