@@ -145,16 +145,16 @@ def main() -> None:
         def best(run: str, side: str, measure: str) -> str:
             times = seconds[(run, side, measure)]
             spread = f" (spread {max(times) / min(times):.2f})" if len(times) > 1 else ""
-            return f"{min(times):.2f}{spread}"
+            return f"{min(times):.2f}{'s' if measure == 's' else 's CPU'}{spread}"
 
         for run in runs:
-            for measure, unit in (("s", "s"), ("cpu", "s CPU")):
+            for measure in ("s", "cpu"):
                 a, b = (min(seconds[(run, side, measure)]) for side in ("copy", "dbt"))
-                line = (f"{len(clinical)} clinical seeds, {run}: duckdb copy {best(run, 'copy', measure)}{unit}, "
-                        f"dbt seed {best(run, 'dbt', measure)}{unit}, ratio {b / a:.2f}")
+                line = (f"{len(clinical)} clinical seeds, {run}: duckdb copy {best(run, 'copy', measure)}, "
+                        f"dbt seed {best(run, 'dbt', measure)}, ratio {b / a:.2f}")
                 if (run, "comments", measure) in seconds:
                     c = min(seconds[(run, "comments", measure)])
-                    line += f" (duckdb copy + the same comments {best(run, 'comments', measure)}{unit}, ratio {b / c:.2f})"
+                    line += f" (duckdb copy + the same comments {best(run, 'comments', measure)}, ratio {b / c:.2f})"
                 print(line, flush=True)
         print(f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
