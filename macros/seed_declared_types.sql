@@ -59,17 +59,23 @@
         old_relation, target_relation, column_types)) }}
 {% endmacro %}
 
-{#- DuckDB: one round trip does it all, in the node's transaction: the table created with the
-    declared types, its comments (persist_docs) and the file read once by DuckDB's CSV reader
-    with those types (insert by name, so the header must name the declared columns). Replacing
-    a table whose columns and types are the declared ones: its rows are deleted and the file
-    loaded into it, and its comments written again only when one differs (one query asks both);
-    else the table is dropped and created. The SQL is built here rather than through
+{#- DuckDB: one round trip does it all: the table created with the declared types, its comments
+    (persist_docs) and the file read once by DuckDB's CSV reader with those types (insert by
+    name, so the header must name the declared columns), in one transaction. Replacing a table
+    whose columns and types are the declared ones: its rows are deleted and the file loaded
+    into it, and its comments written again only when one differs (one query asks both, before
+    the load); else the table is dropped and created. The SQL is built here rather than through
     persist_docs/alter_column_comment, which ask DuckDB for the table's columns once more and
-    send one statement each (dbt's per-query cost, ~10 ms, is as much as loading a small table). -#}
+    send one statement each (dbt's per-query cost, ~10 ms, is as much as loading a small table).
+    For the same reason the load opens and commits its own transaction (the statement runs with
+    auto_begin off), so dbt sends no separate BEGIN and COMMIT; a failed load leaves the
+    transaction open on the node's connection, which dbt closes after the node (DuckDB then
+    rolls it back: the table is as it was). A seed with hooks keeps dbt's transaction, which
+    its hooks run in. -#}
 {% macro duckdb__load_seed_with_declared_types(old_relation, target_relation, column_types) %}
     {%- set relation = target_relation.render() -%}
-    {%- set state = duckdb_seed_table_state(old_relation, column_types) if old_relation is not none else 'absent' -%}
+    {%- set own_transaction = not (pre_hooks or post_hooks) -%}
+    {%- set state = duckdb_seed_table_state(old_relation, column_types, own_transaction) if old_relation is not none else 'absent' -%}
     {%- set quote_columns = config.get('quote_columns', none) -%}
     {%- set types_sql -%}
         {%- for name, type in column_types.items() -%}
@@ -78,6 +84,8 @@
     {%- endset -%}
     {%- set path = adapter.get_seed_file_path(model) | replace("'", "''") -%}
     {%- set sql -%}
+        {%- if own_transaction %}begin transaction;
+{% endif -%}
         {%- if state in ('same', 'comments_differ') -%}
             delete from {{ relation }};
         {%- else -%}
@@ -95,8 +103,12 @@ select * from read_csv(
     '{{ path }}', header = true, delim = '{{ config.get('delimiter', ',') }}', quote = '"', escape = '"',
     types = { {{- types_sql -}} }
 )
+        {%- if own_transaction %};
+commit;
+select count(*) from {{ relation }}
+        {%- endif -%}
     {%- endset -%}
-    {% call statement('load_seed_file', fetch_result=True) -%}
+    {% call statement('load_seed_file', fetch_result=True, auto_begin=not own_transaction) -%}
         {{ sql }}
     {%- endcall %}
     {{ return({'table': load_result('load_seed_file').table, 'verb': 'CREATE', 'sql': sql,
@@ -104,22 +116,26 @@ select * from read_csv(
 {% endmacro %}
 
 {#- The seed's comments (persist_docs: relation and columns, as configured), one statement each,
-    to run with the load. -#}
+    to run with the load; each a plain SQL literal (quotes doubled), written inline: a macro
+    call per comment (duckdb_escape_comment) costs dbt a template module each time. -#}
 {% macro duckdb_seed_comments(relation) %}
+    {%- set rendered = relation.render() -%}
     {%- if config.persist_relation_docs() and model.description -%}
-comment on table {{ relation.render() }} is {{ duckdb_escape_comment(model.description) }};
+comment on table {{ rendered }} is '{{ model.description | replace("'", "''") }}';
 {% endif -%}
     {%- if config.persist_column_docs() -%}
         {%- for name, column in model.columns.items() if column.get('description') -%}
-comment on column {{ relation.render() }}.{{ adapter.quote(name) }} is {{ duckdb_escape_comment(column['description']) }};
+comment on column {{ rendered }}.{{ adapter.quote(name) }} is '{{ column['description'] | replace("'", "''") }}';
 {% endfor -%}
     {%- endif -%}
 {% endmacro %}
 
 {#- What a table already there holds: 'same' (the declared columns, in order, with the declared
     types, and the comments the seed would write), 'comments_differ' (the same columns and types,
-    another comment), or 'other'. One query. -#}
-{% macro duckdb_seed_table_state(relation, column_types) %}
+    another comment), or 'other'. One query (outside a transaction when the load opens its own):
+    the columns, and the table's comment in a subquery of its own (joining duckdb_columns() to
+    duckdb_tables() reads every table's entry, several times slower). -#}
+{% macro duckdb_seed_table_state(relation, column_types, own_transaction) %}
     {%- set names = [] -%}
     {%- set types = [] -%}
     {%- set comments = [] -%}
@@ -128,32 +144,30 @@ comment on column {{ relation.render() }}.{{ adapter.quote(name) }} is {{ duckdb
         {%- do names.append("'" ~ (name | replace("'", "''")) ~ "'") -%}
         {%- do types.append("typeof(cast(null as " ~ type ~ "))") -%}
         {%- set description = (model.columns.get(name) or {}).get('description') if column_docs else none -%}
-        {%- do comments.append(duckdb_escape_comment(description) if description else 'null') -%}
+        {%- do comments.append("'" ~ (description | replace("'", "''")) ~ "'" if description else 'null') -%}
     {%- endfor -%}
     {%- set table_comment = model.description if config.persist_relation_docs() and model.description else none -%}
-    {%- call statement('seed_table_state', fetch_result=True) -%}
-        select coalesce((
-            select
-                case
-                    when count(*) = 0 then 'other'
-                    when
-                        list(c.column_name order by c.column_index) != [{{ names | join(', ') }}]
-                        or list(c.data_type order by c.column_index) != [{{ types | join(', ') }}]
-                        then 'other'
-                    when
-                        list(c.comment order by c.column_index) is not distinct from [{{ comments | join(', ') }}]::varchar[]
-                        {% if table_comment is not none %}and any_value(t.comment) is not distinct from {{ duckdb_escape_comment(table_comment) }}{% endif %}
-                        then 'same'
-                    else 'comments_differ'
-                end
-            from duckdb_columns() as c
-            inner join duckdb_tables() as t
-                on c.table_oid = t.table_oid
-            where
-                c.database_name = '{{ relation.database }}'
-                and c.schema_name = '{{ relation.schema }}'
-                and c.table_name = '{{ relation.identifier | replace("'", "''") }}'
-        ), 'other')
+    {%- set where -%}
+        database_name = '{{ relation.database }}'
+        and schema_name = '{{ relation.schema }}'
+        and table_name = '{{ relation.identifier | replace("'", "''") }}'
+    {%- endset -%}
+    {%- call statement('seed_table_state', fetch_result=True, auto_begin=not own_transaction) -%}
+        select
+            case
+                when count(*) = 0 then 'other'
+                when
+                    list(column_name order by column_index) != [{{ names | join(', ') }}]
+                    or list(data_type order by column_index) != [{{ types | join(', ') }}]
+                    then 'other'
+                when
+                    list(comment order by column_index) is not distinct from [{{ comments | join(', ') }}]::varchar[]
+                    {% if table_comment is not none %}and (select comment from duckdb_tables() where {{ where }}) is not distinct from '{{ table_comment | replace("'", "''") }}'{% endif %}
+                    then 'same'
+                else 'comments_differ'
+            end
+        from duckdb_columns()
+        where {{ where }}
     {%- endcall -%}
     {{ return(load_result('seed_table_state').table.rows[0][0]) }}
 {% endmacro %}

@@ -57,6 +57,12 @@ DBT_PROJECT_INPUTS = ("dbt_project.yml", "profiles.yml", ".dbtignore", "packages
                       "tests/dbt", "analyses", "seeds")
 SELECTION_FLAGS = ("--select", "-s", "--exclude", "--selector", "--models", "-m")
 FAILED = ("error", "fail", "runtime error")
+# dbt settings of every dbt run the build starts (scripts/seed_load_bench.py measures with them),
+# as environment defaults, so a user's own DBT_* variable or --dbt-args flag wins. dbt.log at
+# info: each node's start, result and error (a failing node's message and the database's error
+# are error-level), without the debug lines (every query's SQL, connection and cache events),
+# whose writing cost ~4% of a seed node's time; DBT_LOG_LEVEL_FILE=debug brings them back.
+DBT_ENV_DEFAULTS = {"DBT_LOG_LEVEL_FILE": "info"}
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -70,6 +76,19 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 def _run(command: list[str], cwd: Path, env: dict[str, str], quiet: bool) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, env=env, preexec_fn=_die_with_parent, text=True,
                           stdout=subprocess.PIPE if quiet else None, stderr=subprocess.STDOUT if quiet else None)
+
+
+def dbt_env(environ: dict[str, str]) -> dict[str, str]:
+    """The environment of the build's dbt runs: environ, no usage statistics, the DuckDB
+    target, and DBT_ENV_DEFAULTS where environ does not set them."""
+    env = {**environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1",
+           "DBT_TARGET": "duckdb", "GX_ANALYTICS_ENABLED": "False"}
+    return {**DBT_ENV_DEFAULTS, **env}
+
+
+def dbt_command(dbt: Path, subcommand: str, args: list[str], verbose: bool = False) -> list[str]:
+    """The build's dbt command line: ``dbt [--quiet] <subcommand> --full-refresh <args>``."""
+    return [str(dbt), *([] if verbose else ["--quiet"]), subcommand, "--full-refresh", *args]
 
 
 def _option(args: list[str], name: str) -> str | None:
@@ -98,8 +117,7 @@ class Build:
         self.times: list[str] = []
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1",
-               "DBT_TARGET": "duckdb", "GX_ANALYTICS_ENABLED": "False"}
+        env = dbt_env(dict(os.environ))
         env.setdefault("DBT_PROFILES_DIR", str(self.project))
         if self.index is not None:
             env.update(IDC_INDEX_PARQUET=str(self.index.path), IDC_INDEX_VERSION=self.index.version)
@@ -177,10 +195,9 @@ class Build:
         target = target if target.is_absolute() else self.project / target
         results = target / "run_results.json"
         results.unlink(missing_ok=True)
-        command = [str(self.bin / "dbt"), "build", "--full-refresh", "--vars",
-                   json.dumps({"idc_version": self.o.idc_version}), *self.dbt_args]
-        if not self.o.verbose:
-            command.insert(1, "--quiet")
+        command = dbt_command(self.bin / "dbt", "build",
+                              ["--vars", json.dumps({"idc_version": self.o.idc_version}), *self.dbt_args],
+                              verbose=self.o.verbose)
         done = _run(command, self.project, self.env(IDC_DUCKDB_PATH=str(staged),
                                                      IDC_DICOM_PARQUET_DIR=str(dicom)), quiet=False)
         nodes = json.loads(results.read_text())["results"] if results.exists() else []

@@ -139,13 +139,36 @@ def test_seed_file_that_does_not_fit_its_declared_types_fails_to_load(project: D
     age = header.split(",").index("a0e1")  # INTEGER
     last = rows[-1].split(",")
     last[age] = "sixty"
+    loaded = _loaded(project, A0)
     try:
         seed.write_text("\n".join([header, *rows[:-1], ",".join(last)]) + "\n")
         assert _seed_status(project) == "error"  # never loaded as something else
+        assert _loaded(project, A0) == loaded  # the failed reload rolled back: rows, types, comments
         seed.write_text(original.replace("a0e1", "renamed", 1))
         assert _seed_status(project) == "error"  # the header must name the declared columns
+        assert _loaded(project, A0) == loaded
     finally:
         seed.write_text(original)
+    assert _seed_status(project) == "success"
+
+
+def test_a_seed_with_hooks_loads_in_dbts_transaction(project: DbtProject) -> None:
+    """The load opens its own transaction only when no hook needs dbt's."""
+    properties = project.seeds / "clinical" / "_clinical__seeds.yml"
+    original = properties.read_text()
+    changed = yaml.safe_load(original)
+    seed = next(s for s in changed["seeds"] if s["name"] == A0)
+    seed["config"]["pre_hook"] = "create or replace table idc_v22_clinical.hook_ran as select 1 as n"
+    seed["config"]["post_hook"] = "insert into idc_v22_clinical.hook_ran select count(*) from {{ this }}"
+    loaded = _loaded(project, A0)
+    try:
+        properties.write_text(yaml.safe_dump(changed, sort_keys=False))
+        assert _seed_status(project) == "success"
+        assert [r["n"] for r in project.sql("select n from idc_v22_clinical.hook_ran order by n")] == [1, 5]
+        assert _loaded(project, A0) == loaded
+    finally:
+        properties.write_text(original)
+        project.sql("drop table if exists idc_v22_clinical.hook_ran")
     assert _seed_status(project) == "success"
 
 

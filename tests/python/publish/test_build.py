@@ -131,6 +131,8 @@ def test_a_failing_seed_publishes_nothing(project):
           - name: bad_seed
             config: {column_types: {n: int64}}
     """), encoding="utf-8")
+    log = project.root / "logs" / "dbt.log"
+    log.unlink(missing_ok=True)
     try:
         result = project.build("--fail-fast")
     finally:
@@ -138,6 +140,12 @@ def test_a_failing_seed_publishes_nothing(project):
     assert result.returncode == 1
     assert last_line(result).startswith("error: [warehouse] dbt build failed"), result.stderr[-2000:]
     assert project.digest() == before and project.leftovers() == []
+    # dbt.log at info (the build's DBT_LOG_LEVEL_FILE) still names the node and DuckDB's error
+    lines = log.read_text(errors="replace").splitlines()
+    assert not [line for line in lines if "[debug]" in line], lines[:20]
+    first = next(i for i, line in enumerate(lines) if "[error]" in line and "Runtime Error in seed bad_seed" in line)
+    message = "\n".join(lines[first:first + 30])
+    assert "BIGINT" in message, message  # DuckDB's own error: the value does not fit the declared int64
 
 
 def test_a_kill_while_seeding_publishes_nothing_and_the_next_build_cleans_up(project):
@@ -149,7 +157,7 @@ def test_a_kill_while_seeding_publishes_nothing_and_the_next_build_cleans_up(pro
     log = project.root / "logs" / "dbt.log"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline and process.poll() is None:
-        if log.exists() and "Began running node seed." in log.read_text(errors="replace"):
+        if log.exists() and "START seed file" in log.read_text(errors="replace"):
             break
         time.sleep(0.2)
     assert process.poll() is None, "the build ended before seeding"
@@ -191,6 +199,17 @@ def test_a_second_build_while_one_runs_stops_at_once(project):
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "another run is in progress" in lines[0] and "unchanged" in lines[0], lines
     assert "unchanged unchanged" not in lines[0], lines  # the lock adds "unchanged" itself
+
+
+def test_the_build_runs_dbt_quiet_with_an_info_file_log_that_the_user_can_override():
+    from curation.publish.build import dbt_command, dbt_env
+
+    assert dbt_command(Path("dbt"), "build", ["--select", "x"]) == [
+        "dbt", "--quiet", "build", "--full-refresh", "--select", "x"]
+    assert "--quiet" not in dbt_command(Path("dbt"), "build", [], verbose=True)
+    assert dbt_env({})["DBT_LOG_LEVEL_FILE"] == "info"
+    assert dbt_env({"DBT_LOG_LEVEL_FILE": "debug"})["DBT_LOG_LEVEL_FILE"] == "debug"
+    assert dbt_env({"DBT_TARGET": "bigquery"})["DBT_TARGET"] == "duckdb"
 
 
 @pytest.mark.parametrize("failure", [OSError(28, os.strerror(28), "idc.duckdb"), MemoryError()])
