@@ -6,7 +6,6 @@ gets at most two nodes per clinical table; seeds keep exactly the declared types
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
@@ -115,7 +114,7 @@ def test_column_disagreeing_with_column_metadata_fails(project: DbtProject) -> N
 
 
 def test_table_metadata_rows_other_than_one_fail(project: DbtProject) -> None:
-    project.sql(f"create table saved as select * from idc_v22_clinical.table_metadata")
+    project.sql("create table saved as select * from idc_v22_clinical.table_metadata")
     project.sql(f"insert into idc_v22_clinical.table_metadata select * from saved where table_name = '{A0}'")
     project.sql("delete from idc_v22_clinical.table_metadata where table_name = 'redcap_demo_baseline'")
     try:

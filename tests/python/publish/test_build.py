@@ -186,7 +186,7 @@ def test_a_warehouse_open_elsewhere_stops_the_build_in_one_line(project):
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: [warehouse]"), result.stderr
-    assert f"is open in" in lines[0] and f"pid {holder.pid}" in lines[0] and "unchanged" in lines[0]
+    assert "is open in" in lines[0] and f"pid {holder.pid}" in lines[0] and "unchanged" in lines[0]
     assert project.digest() == before
 
 
