@@ -8,8 +8,8 @@
    group: 10,000,000 measurements, 2,000,000 evaluations). Columns and nested fields have the
    types `curate dicom` writes (its base schema: every field the views read, ContentSequence
    8 levels deep), plus the auxiliary tables. Written in chunks (files of SEG_CHUNK / SR_CHUNK
-   instances) under DuckDB's memory_limit GENERATOR_MEMORY, so its memory does not grow with
-   the scale.
+   instances, GENERATOR_THREADS at once, each file the same bytes whatever the scheduling)
+   under DuckDB's memory_limit GENERATOR_MEMORY, so its memory does not grow with the scale.
 2. Builds each published table (dicom_all, segmentations, measurement_groups,
    qualitative_measurements, quantitative_measurements) with `dbt run`, one process per table
    (its staging models are built in the same run), into a fresh DuckDB file, under the memory
@@ -40,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -62,8 +63,9 @@ SR = "1.2.840.10008.5.1.4.1.1.88.34"
 
 
 SEG_CHUNK = 20_000  # instances per generated file: bounds the generator's memory
-SR_CHUNK = 2_500
+SR_CHUNK = 1_000  # a chunk of 1,000 reports is ~250 MB in DuckDB's vectors; 2,500 pressed the limit
 GENERATOR_MEMORY = "3GB"  # DuckDB's memory_limit while generating
+GENERATOR_THREADS = 2  # chunks written at once (each COPY from range() runs on one thread)
 BUILD_MEMORY = "6GB"  # DuckDB's memory_limit for each table build and each plain scan
 MEMORY_BUDGET = 8 * 10**9  # the generator and every build / scan process must fit in it
 _SEG = "('1.2.840.10008.5.1.4.1.1.66.4', '1.2.840.10008.5.1.4.1.1.66.7')"
@@ -95,6 +97,18 @@ BASELINES = {
 
 def chunks(n: int, size: int) -> list[tuple[int, int]]:
     return [(first, min(first + size, n)) for first in range(0, n, size)] or [(0, 0)]
+
+
+def run_all(con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+    """Run independent statements GENERATOR_THREADS at a time, each on its own cursor: a COPY
+    from range() is one pipeline on one thread, so one at a time would leave a core idle. Each
+    writes its own file in its own order: the output does not depend on the scheduling."""
+    def run(sql: str) -> None:
+        with con.cursor() as cursor:
+            cursor.execute(sql)
+
+    with ThreadPoolExecutor(GENERATOR_THREADS) as pool:
+        list(pool.map(run, statements))
 
 
 def code(value: str, scheme: str, meaning: str) -> str:
@@ -138,8 +152,7 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
         'SegmentedPropertyCategoryCodeSequence': [{code('49755003', 'SCT', 'Morphologically Abnormal Structure')}],
         'SegmentedPropertyTypeCodeSequence': [{code('108369006', 'SCT', 'Neoplasm')}]
     }})"""
-    for part, (first, last) in enumerate(chunks(n_seg, SEG_CHUNK)):
-        con.execute(f"""
+    run_all(con, [f"""
         copy (
             select {columns(
                 SOPClassUID=f"case when i % 10 = 0 then '{LABELMAP}' else '{SEG}' end",
@@ -156,7 +169,7 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
                 SegmentSequence=segments)}
             from range({first}, {last}) as t (i)
         ) to '{out}/dicom_metadata/segmentations-{part:03d}.parquet' (format parquet, compression zstd)
-        """)
+        """ for part, (first, last) in enumerate(chunks(n_seg, SEG_CHUNK))])
     measurement = item(
         "NUM", code("118565006", "SCT", "Volume"),
         MeasuredValueSequence="[{'MeasurementUnitsCodeSequence': [" + code("mm3", "UCUM", "cubic millimeter")
@@ -195,8 +208,7 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
             + ", {'RelationshipType': 'CONTAINS', 'ValueType': 'CONTAINER', 'ConceptNameCodeSequence': ["
             + code("126010", "DCM", "Imaging Measurements") + "], 'ContinuityOfContent': 'SEPARATE', "
             + "'ContentSequence': " + groups + "}]")
-    for part, (first, last) in enumerate(chunks(n_sr, SR_CHUNK)):
-        con.execute(f"""
+    run_all(con, [f"""
         copy (
             select {columns(
                 SOPClassUID=f"'{SR}'",
@@ -210,8 +222,8 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
                 ContentSequence=root)}
             from range({first}, {last}) as t (r)
         ) to '{out}/dicom_metadata/reports-{part:03d}.parquet' (format parquet, compression zstd,
-                                                               row_group_size 2500)
-        """)
+                                                               row_group_size {SR_CHUNK})
+        """ for part, (first, last) in enumerate(chunks(n_sr, SR_CHUNK))])
     (out / "auxiliary_metadata").mkdir(parents=True)
     duck = {"int64": "bigint", "timestamp[us]": "timestamp"}
     columns = ", ".join(
