@@ -26,7 +26,8 @@
    runs (wall seconds, which other work only adds to), the ratio is of those two.
 5. Prints per table: rows (ours and the scan's, which must agree), build time, scan time,
    their ratio, the spread of each side's runs (slowest / fastest) and the peak resident
-   memory (VmHWM) of each process; and the generator's peak. The generator and each
+   memory (VmHWM) of each process, with the load average then; and the generator's wall and
+   CPU seconds and peak. The generator and each
    process must stay under 8 GB (MEMORY_BUDGET): the bench says so when one does not.
 """
 
@@ -245,6 +246,12 @@ def generate(work: Path, scale: float, con: duckdb.DuckDBPyConnection) -> dict[s
             "measurement groups": n_sr * 20, "measurements": n_sr * 200, "evaluations": n_sr * 40}
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU seconds of this process (every thread) so far."""
+    times = os.times()
+    return times.user + times.system
+
+
 def _peak_rss(pid: int) -> int:
     """VmHWM of a running process, in bytes (0 once it is gone)."""
     try:
@@ -289,13 +296,13 @@ def main() -> None:
     parquet = work / "parquet"
 
     if not (args.keep_parquet and (parquet / "dicom_metadata").is_dir()):
-        start = time.perf_counter()
-        generator = duckdb.connect(config={"memory_limit": GENERATOR_MEMORY,
-                                           "preserve_insertion_order": False})
-        counts = generate(work, args.scale, generator)
-        print(f"generated in {time.perf_counter() - start:.1f} s (peak RSS "
-              f"{_peak_rss(os.getpid()) / 2**30:.2f} GiB): "
-              + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+        start, cpu = time.perf_counter(), _cpu_seconds()
+        with duckdb.connect(config={"memory_limit": GENERATOR_MEMORY,
+                                    "preserve_insertion_order": False}) as generator:
+            counts = generate(work, args.scale, generator)
+        print(f"generated in {time.perf_counter() - start:.1f} s ({_cpu_seconds() - cpu:.1f} s CPU, "
+              f"peak RSS {_peak_rss(os.getpid()) / 2**30:.2f} GiB, load average "
+              f"{os.getloadavg()[0]:.1f}): " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
     size = sum(p.stat().st_size for p in (parquet / "dicom_metadata").glob("*.parquet"))
     print(f"dicom_metadata Parquet: {size / 2**20:,.2f} MiB")
     if args.generate_only:
@@ -333,7 +340,8 @@ def main() -> None:
         spread = (f"   (spread: build {max(builds)[0] / seconds:.2f}, scan {max(scans)[0] / scan_time:.2f}"
                   f" over {len(builds)} runs)" if len(builds) > 1 else "")
         print(f"{table:<28}{n:>12,}{scan_rows:>12,}{seconds:>9.2f}{scan_time:>8.2f}"
-              f"{seconds / scan_time:>8.2f}{peak / 2**30:>10.2f}{scan_peak / 2**30:>11.2f}{spread}", flush=True)
+              f"{seconds / scan_time:>8.2f}{peak / 2**30:>10.2f}{scan_peak / 2**30:>11.2f}{spread}"
+              f"   (load average {os.getloadavg()[0]:.1f})", flush=True)
         over += [f"{table} ({p / 2**30:.2f} GiB)" for p in (peak, scan_peak) if p > MEMORY_BUDGET]
     if over:
         print(f"over the {MEMORY_BUDGET / 10**9:.0f} GB budget: " + ", ".join(over))
