@@ -6,9 +6,17 @@
 -- Instances without auxiliary metadata are kept (IDC inner-joins them away), with NULLs.
 -- The lookups are joined on the instances' keys alone (narrow rows), and the wide
 -- dicom_metadata rows meet them in one last join, so no hash table holds the nested columns.
+-- The keys are read through an import CTE of their own: DuckDB materializes a CTE that is
+-- referenced twice, which would hold every wide row in memory (at IDC scale, 6 GB and spilling).
 {%- set q = adapter.quote %}
 
 with metadata as (
+
+    select * from {{ ref('stg_dicom__metadata') }}
+
+),
+
+metadata_keys as (
 
     select * from {{ ref('stg_dicom__metadata') }}
 
@@ -29,9 +37,9 @@ index_series as (
 instance_keys as (
 
     select distinct
-        metadata.sopinstanceuid as sop_instance_uid,
-        metadata.seriesinstanceuid as series_instance_uid
-    from metadata
+        metadata_keys.sopinstanceuid as sop_instance_uid,
+        metadata_keys.seriesinstanceuid as series_instance_uid
+    from metadata_keys
 
 ),
 

@@ -18,32 +18,34 @@ CORPUS = REPO / "data" / "dicom"
 DBT = Path(sys.executable).with_name("dbt")
 
 
-def build_imaging(work: Path) -> Path:
-    """Export the corpus and build the imaging models under ``work``; return the database."""
+def dbt_env(work: Path) -> dict[str, str]:
+    """The environment of a dbt command on the imaging build under ``work`` (build_imaging)."""
     from idc_index_data import IDC_INDEX_PARQUET_FILEPATH
 
-    from curation.dicom.metadata_export import export_folder
-
-    parquet = work / "dicom"
-    export_folder(CORPUS, parquet)
-    database = work / "imaging.duckdb"
-    env = {
+    return {
         **os.environ,
         "DBT_PROFILES_DIR": str(REPO),
         "DBT_TARGET": "duckdb",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "IDC_DUCKDB_PATH": str(database),
-        "IDC_DICOM_PARQUET_DIR": str(parquet),
+        "IDC_DUCKDB_PATH": str(work / "imaging.duckdb"),
+        "IDC_DICOM_PARQUET_DIR": str(work / "dicom"),
         "IDC_INDEX_PARQUET": str(IDC_INDEX_PARQUET_FILEPATH),
         "GX_ANALYTICS_ENABLED": "False",
     }
+
+
+def build_imaging(work: Path) -> Path:
+    """Export the corpus and build the imaging models under ``work``; return the database."""
+    from curation.dicom.metadata_export import export_folder
+
+    export_folder(CORPUS, work / "dicom")
     result = subprocess.run(
         [str(DBT), "build", "--select", "+path:models/imaging", "--target-path", str(work / "target"),
          "--log-path", str(work / "logs"), "--indirect-selection", "cautious"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False)
+        cwd=REPO, env=dbt_env(work), capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise AssertionError(f"dbt build of the imaging models failed:\n{result.stdout[-5000:]}")
-    return database
+    return work / "imaging.duckdb"
 
 
 def connect(database: Path) -> duckdb.DuckDBPyConnection:
