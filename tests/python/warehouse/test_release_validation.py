@@ -102,3 +102,21 @@ def test_data_docs_folder_may_be_relative(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert validate(database, 22, seeds, Path("docs_here"))[1] == []
     assert (tmp_path / "docs_here" / "index.html").is_file()
+
+
+def test_command_is_quiet_about_warnings_unless_verbose(tmp_path: Path, capsys):
+    """Errors are always listed; warnings (values outside an open dictionary) are counted, and
+    listed one by one with --verbose; the exit status says whether a critical one failed."""
+    from curation.warehouse.release_validation import main
+
+    database, seeds = _release(tmp_path, f"select * replace (7::bigint as grade) from ({CLEAN})")
+    args = ["--database", str(database), "--seeds", str(seeds), "--docs", str(tmp_path / "docs")]
+    assert main(args) == 0
+    quiet = capsys.readouterr()
+    assert "0 failed, 1 warning(s)" in quiet.out and "1 table(s)" in quiet.out
+    assert "grade" not in quiet.err
+    assert main([*args, "--verbose"]) == 0
+    assert "warning: demo_clinical: column 'grade'" in capsys.readouterr().err
+    broken, seeds = _release(tmp_path / "b", f"select * replace ('X' as sex) from ({CLEAN})")
+    assert main(["--database", str(broken), "--seeds", str(seeds), "--docs", str(tmp_path / "d2")]) == 1
+    assert "error: demo_clinical: column 'sex'" in capsys.readouterr().err
