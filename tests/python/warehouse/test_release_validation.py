@@ -59,6 +59,20 @@ def test_clean_release_passes_and_writes_data_docs(tmp_path: Path):
     assert "demo_clinical" in index
 
 
+def test_offline_index_links_every_table_page(tmp_path: Path):
+    """GE's index lists its pages with scripts from CDNs; tables.html does it in plain HTML,
+    each table with its counts and a link to a page that exists."""
+    import re
+
+    database, seeds = _release(tmp_path, f"select * replace (7::bigint as grade) from ({CLEAN})")
+    validate(database, 22, seeds, tmp_path / "docs")
+    offline = (tmp_path / "docs" / "tables.html").read_text(encoding="utf-8")
+    assert "<script" not in offline
+    links = re.findall(r'href="([^"]+)"', offline)
+    assert len(links) == 1 and (tmp_path / "docs" / links[0]).is_file()
+    assert f">demo_clinical</a></td><td>{2 + 2 + len(COLUMNS) + 2}</td><td>0</td><td>1</td>" in offline
+
+
 @pytest.mark.parametrize("change, expectation, column, critical", [
     ("'X' as sex", "expect_column_values_to_be_in_set", "sex", True),  # closed dictionary
     ("7::bigint as grade", "expect_column_values_to_be_in_set", "grade", False),  # open: a warning
