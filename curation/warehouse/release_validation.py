@@ -7,7 +7,7 @@ The release is looked at three times. Before any seed is written, the quality ga
 (``curation.quality_gate``) checks each curated table with Arrow kernels (no per-table fixed
 cost); dbt's data tests check the loaded seeds. This is the third look, the one where Great
 Expectations earns its place: once, over the published ``idc_v<N>_clinical`` tables in the
-warehouse analysts query, with one suite per clinical table and one checkpoint run, and the
+warehouse analysts query, with one suite per clinical table validated in one context, and the
 HTML data docs a publisher can hand over with the release.
 
 Each suite is made from the release's own contract, the clinical seed properties ``curate``
@@ -148,14 +148,14 @@ def _detail(result) -> str:
 
 
 def validate(database: Path, idc_version: int, seeds: Path, docs: Path | None) -> tuple[int, list[Outcome]]:
-    """Run one checkpoint over every published clinical table; write the data docs to ``docs``.
-    Returns the number of expectations evaluated and those that did not hold."""
+    """Validate every published clinical table against its suite (one validation definition
+    per table, in one context); write the data docs to ``docs``. Returns the number of
+    expectations evaluated and those that did not hold."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
-
-    schema = f"idc_v{idc_version}_clinical"
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    schema = f"idc_v{idc_version}_clinical"
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # ours counts tables
     if docs is not None:
