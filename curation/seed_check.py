@@ -61,7 +61,10 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24,
                                             use_threads=False),
-            parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in data, ignore_empty_lines=False),
+            # An empty line is a row (one empty field) only in a one-column file: with more
+            # columns DuckDB's reader skips it, so it must not read back as a row of blanks here.
+            parse_options=pa_csv.ParseOptions(newlines_in_values=b'"' in data,
+                                              ignore_empty_lines=len(names) > 1),
             convert_options=pa_csv.ConvertOptions(column_types={n: pa.large_string() for n in names},
                                                   null_values=[], strings_can_be_null=False, check_utf8=False))
     except pa.ArrowInvalid as exc:

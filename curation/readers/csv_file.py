@@ -95,6 +95,8 @@ def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
 
 def _csv_arrow(text: str, delimiter: str, quotechar: str | None) -> Grid | None:
     """Parse with Arrow's CSV reader when every row has the first row's field count; else None."""
+    if text.startswith("\ufeff"):
+        return None  # Arrow would drop it as a byte-order mark: it is the first cell's text here
     try:
         width = _first_record_width(io.StringIO(text, newline=""), delimiter, quotechar)
     except csv.Error:
@@ -119,6 +121,8 @@ def _csv_utf8(data: bytes, delimiter: str, encoding: str | None, quotechar: str 
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or not data:
         return None  # a UTF-16 byte-order mark (auto-detected by the exact path)
     body = data[len(_UTF8_BOM):] if data.startswith(_UTF8_BOM) else data
+    if body.startswith(_UTF8_BOM):
+        return None  # a second mark is the first cell's text, which Arrow would drop as a mark
     if quotes_well_formed(body, delimiter, quotechar) is not True:
         return None
     try:

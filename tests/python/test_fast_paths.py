@@ -120,6 +120,12 @@ def test_the_round_trip_finds_bytes_that_read_back_otherwise():
     check_round_trip(plain, b"a,b\nx,1\ny,\n", "t")
     with pytest.raises(CurationError):
         check_round_trip(plain, b"a,b\nx,1\ny,2\n", "t")
+    blanks = pd.DataFrame({"a": pd.Series(["1", None], dtype="str"), "b": pd.Series(["a", None], dtype="str")})
+    check_round_trip(blanks, b"a,b\n1,a\n,\n", "t")
+    with pytest.raises(CurationError):  # an empty line is no row to DuckDB's reader: a row lost
+        check_round_trip(blanks, b"a,b\n1,a\n\n", "t")
+    one = pd.DataFrame({"a": pd.Series(["1", None], dtype="str")})
+    check_round_trip(one, b"a\n1\n\n", "t")  # one column: the empty line is the empty field
 
 
 # pieces of CSV bytes: separators, quotes, line ends, BOMs, valid multi-byte UTF-8 and byte

@@ -121,6 +121,14 @@ def test_csv_with_bom():
     assert grid.sheet_name is None
 
 
+@pytest.mark.parametrize("encoding,declared", [("utf-8-sig", None), ("utf-8-sig", "utf-8"), ("utf-16", None)])
+def test_csv_second_byte_order_mark_is_the_first_cell_s_text(encoding, declared):
+    """One byte-order mark is the encoding's; a second one after it is text (U+FEFF) of the
+    first header cell, which every path keeps (Arrow's reader had dropped it as a mark)."""
+    data = "\ufeffpid,v\nP1,2\n".encode(encoding)
+    assert read_csv(data, ",", declared, WHERE).rows == [["\ufeffpid", "v"], ["P1", "2"]]
+
+
 def test_csv_cp1252_is_detected():
     data = "Patient;Größe;Notiz\nP1;1,80;caf\u00e9 \u2013 ok \u20ac\n".encode("cp1252")
     grid = read_csv(data, ";", None, WHERE)
