@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from curation import bigquery_limits
+from curation import bigquery_limits, text_bytes
 from curation.column_types import BatchProfile, profile
 from curation.errors import CurationError, Reason, Where
 from curation.layout import Layout, apply_layout, pandas_rows
@@ -118,6 +118,8 @@ def _cell_warnings(grid, columns: list[SourceColumn], row_numbers: np.ndarray, w
     count, first = 0, None
     for column in columns:
         values = pa.array(column.values, type=pa.large_string(), from_pandas=True)
+        if text_bytes.plain_edges(values):
+            continue  # no cell can be whitespace only
         spaces = pc.utf8_is_space(values)  # non-empty, whitespace only (what trimming empties)
         found = int(pc.sum(spaces).as_py() or 0)
         if found and first is None:
@@ -152,7 +154,8 @@ def _source_columns(loaded: LoadedRecipe, table: Table, batch: Batch, layout: La
             header_cells=[c for c in layout.header.cells[position] if c.strip()],
             number=position,
             values=pd.Series(cells, dtype="str"),
-            pandas_profile=None if typed is None else profile(typed(layout.columns[position]), dates=False),
+            pandas_profile=None if typed is None else profile(typed(layout.columns[position]), dates=False,
+                                                                 blank_is_text=True),
         )
         for name, position, cells in layout.kept()
     ]

@@ -86,6 +86,7 @@ The work is done with Arrow compute kernels on whole columns.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from enum import Enum, StrEnum
@@ -96,6 +97,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation import text_bytes
 
 
 class ColumnType(StrEnum):
@@ -137,6 +139,9 @@ _DATE_RE = r"^\d{4}-\d{2}-\d{2}$"
 _LEADING_ZERO_RE = r"^[+-]?0\d"
 _WHOLE_DECIMAL_RE = r"^[+-]?\d+\.0*$"  # whole by its text: no exponent, only zeros after the point
 _BOOL_WORDS = pa.array(["TRUE", "FALSE"])
+# every spelling of them in any case (true, True, tRUE...): all that upper-case to them in ASCII
+_BOOL_SPELLINGS = pa.array(sorted("".join(spelling) for word in ("true", "false")
+                                  for spelling in itertools.product(*((c, c.upper()) for c in word))))
 _BOOL_TEXTS = pa.array(["true", "false"], type=pa.large_string())  # a BOOLEAN column's seed text
 _INT64_DIGITS = 19
 _SAMPLE = 64
@@ -173,10 +178,23 @@ class BatchProfile:
 
 
 def _arrow(values: pd.Series | pa.Array) -> pa.Array:
+    """The values as one Arrow string array, NULL as ""."""
     array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.large_string())
-    return pc.fill_null(array, "")
+    return pc.fill_null(array, "") if array.null_count else array
+
+
+def _trim(texts: pa.Array) -> pa.Array:
+    """``utf8_trim_whitespace``, without the copy when no value can change (``text_bytes``)."""
+    return texts if text_bytes.plain_edges(texts) else pc.utf8_trim_whitespace(texts)
+
+
+def _empty(texts: pa.Array) -> np.ndarray:
+    """Per value: whether it is the empty text (``texts`` has no NULL)."""
+    return text_bytes.lengths(texts) == 0
 
 
 def _all(mask: pa.Array) -> bool:
@@ -221,27 +239,35 @@ def _plain_integers(texts: pa.Array | pa.ChunkedArray) -> bool:
     digits = pc.ascii_is_decimal(texts)
     if digits.null_count or not _all(digits):
         return False
-    lengths = pc.binary_length(texts)
-    if pc.max(lengths).as_py() >= _INT64_DIGITS:
+    lengths = text_bytes.lengths(texts)
+    if lengths.max() >= _INT64_DIGITS:
         return False
-    return not pc.any(pc.and_(pc.starts_with(texts, "0"), pc.greater(lengths, 1))).as_py()
+    return not ((text_bytes.first_bytes(texts) == ord("0")) & (lengths > 1)).any()
 
 
-def _may_lead_with_zero(texts: pa.Array) -> pa.Array:
-    """Per value: whether it starts ``0``, ``+0`` or ``-0``, as every match of
-    ``_LEADING_ZERO_RE`` does (a cheap test that rules most values out before the regex)."""
-    return pc.or_(pc.starts_with(texts, "0"), pc.or_(pc.starts_with(texts, "+0"), pc.starts_with(texts, "-0")))
+_ZERO_OR_SIGN = np.frombuffer(b"0+-", dtype=np.uint8)
+
+
+def _may_lead_with_zero(texts: pa.Array) -> np.ndarray:
+    """Positions of the values that start with ``0``, ``+`` or ``-``, as every match of
+    ``_LEADING_ZERO_RE`` does (a byte test that rules most values out before the regex)."""
+    return np.flatnonzero(np.isin(text_bytes.first_bytes(texts), _ZERO_OR_SIGN))
+
+
+def _signed(texts: pa.Array) -> bool:
+    """Whether some value starts with a plus."""
+    return bool((text_bytes.first_bytes(texts) == ord("+")).any())
 
 
 def _unsigned(present: pa.Array) -> pa.Array:
-    if not pc.any(pc.starts_with(present, "+")).as_py():  # the regex only when a value starts with a plus
+    if not _signed(present):  # the regex only when a value starts with a plus
         return present
     return pc.replace_substring_regex(present, r"^\+", "")
 
 
 def _fits_int64(present: pa.Array) -> bool:
     """Whether every integer text (sign and digits) fits in a signed 64-bit integer."""
-    if not len(present) or pc.max(pc.binary_length(present)).as_py() < _INT64_DIGITS:
+    if not len(present) or text_bytes.lengths(present).max() < _INT64_DIGITS:
         return True  # fewer characters than 19 means fewer digits
     digits = pc.utf8_length(pc.utf8_ltrim(pc.utf8_ltrim(present, "+-"), "0"))
     if _all(pc.less(digits, _INT64_DIGITS)):
@@ -257,8 +283,8 @@ def _any_match(present: pa.Array, pattern: str) -> bool:
 def _any_leading_zero(present: pa.Array) -> bool:
     """Whether some value matches ``_LEADING_ZERO_RE``; the regex runs only on the values
     that start with a zero (after an optional sign)."""
-    candidates = pc.filter(present, _may_lead_with_zero(present)) if len(present) else present
-    return _any_match(candidates, _LEADING_ZERO_RE)
+    candidates = _may_lead_with_zero(present)
+    return bool(len(candidates)) and _any_match(present.take(pa.array(candidates)), _LEADING_ZERO_RE)
 
 
 def _whole_by_text(present: pa.Array) -> bool:
@@ -273,9 +299,9 @@ def _whole_by_text(present: pa.Array) -> bool:
 def leading_zeros(values: pd.Series) -> np.ndarray:
     """Which values are numbers written with leading zeros (``007``, ``-01.5``): codes a
     numeric type loses the zeros of."""
-    trimmed = pc.utf8_trim_whitespace(_arrow(values))
+    trimmed = _trim(_arrow(values))
     out = np.zeros(len(trimmed), dtype=bool)
-    where = np.flatnonzero(_may_lead_with_zero(trimmed).to_numpy(zero_copy_only=False))
+    where = _may_lead_with_zero(trimmed)
     if len(where):  # the regexes only on the values that start with a zero
         some = trimmed.take(pa.array(where))
         padded = pc.and_(pc.match_substring_regex(some, _LEADING_ZERO_RE),
@@ -298,21 +324,64 @@ def is_blank(series: pd.Series) -> pd.Series:
     return series.str.strip() == ""
 
 
+def _all_booleans(present: pa.Array) -> bool:
+    """Whether every value is TRUE or FALSE in any case (``utf8_upper`` of it is): the exact
+    spellings (``true``, ``False``...) are looked up first, without an upper-cased copy."""
+    head = present.slice(0, _SAMPLE)
+    if not _all(pc.is_in(pc.utf8_upper(head), value_set=_BOOL_WORDS)):
+        return False
+    return _all(pc.is_in(present, value_set=_BOOL_SPELLINGS)) or _all(
+        pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS))
+
+
+def _number_values(present: pa.Array) -> pa.Array | None:
+    """The float64 of every value when each is a number text (``_NUMBER_RE``) with a finite
+    value; None when some value is not a number text; the values with some non-finite
+    (``1e999``) otherwise.
+
+    Arrow's cast from text reads every number text (a sign, digits with an optional point,
+    an optional exponent) and besides them only ``nan``, ``inf`` and ``infinity`` in any case,
+    signed, which are not finite: so when the cast reads every value and every one is finite,
+    every value is a number text, and the regex need not run. A value with a plus sign, or a
+    non-finite one, is decided by the regex."""
+    if len(present) > _SAMPLE and not _all(pc.match_substring_regex(present.slice(0, _SAMPLE), _NUMBER_RE)):
+        return None  # most columns fail on their first values
+    if not _signed(present):
+        try:
+            numbers = pc.cast(present, pa.float64())
+        except pa.ArrowInvalid:
+            return None  # some value is not even nan or inf
+        if _all(pc.is_finite(numbers)):
+            return numbers
+    if not _all(pc.match_substring_regex(present, _NUMBER_RE)):
+        return None
+    return pc.cast(_unsigned(present), pa.float64())
+
+
+def _castable(texts: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray | None:
+    """The float64 of every text when Arrow's cast reads each (a number text, or nan or inf:
+    see ``_number_values``) and none starts with a plus (decided by the regex); else None."""
+    if _signed(texts):
+        return None
+    try:
+        return pc.cast(texts, pa.float64())
+    except pa.ArrowInvalid:
+        return None
+
+
 def _kind(present: pa.Array, dates: bool = True) -> Kind:
     """The kind of a column's non-blank, trimmed values (``dates=False``: ISO dates are not
     looked for, and such a column is STRING)."""
     if len(present) == 0:
         return Kind.EMPTY
-    head = present.slice(0, _SAMPLE)
-    if _all(pc.is_in(pc.utf8_upper(head), value_set=_BOOL_WORDS)) and _all(
-            pc.is_in(pc.utf8_upper(present), value_set=_BOOL_WORDS)):
+    if _all_booleans(present):
         return Kind.BOOLEAN
     if _all_integer_texts(present):
         if not _fits_int64(present):
             return Kind.STRING  # codes too long for SQL integers
         return Kind.INTEGER
-    if _all_match(present, _NUMBER_RE):
-        numbers = pc.cast(_unsigned(present), pa.float64())
+    numbers = _number_values(present)
+    if numbers is not None:
         if not _all(pc.is_finite(numbers)):  # 1e999
             return Kind.STRING
         # a whole number by its text is a whole float64 too: a fraction rules the texts out
@@ -324,19 +393,24 @@ def _kind(present: pa.Array, dates: bool = True) -> Kind:
     return Kind.STRING
 
 
-def profile(values: pd.Series | pa.Array, dates: bool = True) -> BatchProfile:
+def profile(values: pd.Series | pa.Array, dates: bool = True, blank_is_text: bool = False) -> BatchProfile:
     """Classify one batch's values of a column (a Series of str, or an Arrow string array;
     blanks as "").
 
     ``dates=False`` skips the ISO-date check (a date column is then STRING): for the
     profiles of ``idc`` mode, where a DATE profile types the column exactly as a STRING one
     (``_idc_type``; the ACRIN path types from the values, not from profiles), so the check
-    cannot change anything there.
+    cannot change anything there. ``blank_is_text`` (``idc`` mode too): a batch with a blank
+    cell is profiled STRING without looking at its values, since IDC reads such a batch's
+    column as text whatever it holds (``_idc_type``), and its seed text is then kept as
+    written (``format_text``).
     """
-    trimmed = pc.utf8_trim_whitespace(_arrow(values))
-    blank = pc.equal(trimmed, "")
-    has_blank = bool(pc.any(blank).as_py()) if len(blank) else False
-    present = pc.filter(trimmed, pc.invert(blank)) if has_blank else trimmed
+    trimmed = _trim(_arrow(values))
+    blank = _empty(trimmed)
+    has_blank = bool(blank.any())
+    if has_blank and blank_is_text:
+        return BatchProfile(Kind.STRING, True)
+    present = trimmed.filter(pa.array(~blank)) if has_blank else trimmed
     kind = _kind(present, dates)
     padded = kind in (Kind.INTEGER, Kind.WHOLE_FLOAT) and _any_leading_zero(present)
     return BatchProfile(kind, has_blank, padded)
@@ -496,6 +570,8 @@ def conforms(values: pa.Array | pa.ChunkedArray, sql_type: str) -> pa.Array | pa
     elif sql_type == INTEGER:
         ok = _within_int64(text, _integer_texts(text))
         ok = pc.and_(ok, pc.equal(_integer_text(pc.if_else(ok, text, "0")), text))
+    elif sql_type == FLOAT and (numbers := _castable(values)) is not None:
+        ok = pc.fill_null(pc.is_finite(numbers), True)  # every value a number text or nan/inf (not finite)
     elif sql_type == FLOAT:
         number = pc.match_substring_regex(text, _NUMBER_RE)
         ok = pc.and_(number, pc.is_finite(pc.cast(pc.if_else(number, _unsigned(text), "0"), pa.float64())))
@@ -579,13 +655,18 @@ def format_text(values: pd.Series, sql_type: str, profiles: list[BatchProfile]) 
             for p in profiles
         ) and any(p.kind is Kind.WHOLE_FLOAT for p in profiles)
     )
-    if sql_type == STRING and not integer_text:  # kept as written: blank cells found without a trimmed copy
+    if text_bytes.plain_edges(original):  # nothing to trim, no whitespace-only cell
+        trimmed = original
+        blank = _empty(original)
+    elif sql_type == STRING and not integer_text:  # kept as written: blank cells found without a trimmed copy
         trimmed = None
-        blank = pc.or_(pc.equal(pc.binary_length(original), 0), pc.utf8_is_space(original))
+        blank = _empty(original) | pc.utf8_is_space(original).to_numpy(zero_copy_only=False)
     else:
         trimmed = pc.utf8_trim_whitespace(original)
-        blank = pc.equal(trimmed, "")
-    any_blank = _any(blank)
+        blank = _empty(trimmed)
+    any_blank = bool(blank.any())
+    if any_blank:
+        blank = pa.array(blank)
     if integer_text:
         filled = pc.if_else(blank, "0", trimmed) if any_blank else trimmed
         out = filled if _plain_integers(filled) else _integer_text(filled)

@@ -10,9 +10,10 @@ as the header and the text of every cell meant; a missing value is the empty fie
   writer wrote unquoted (``seed_writer._unquoted_body``: it writes each row's cells joined by
   ``,`` and ended by ``\n``, a missing value as the empty field, and refuses a cell that
   would need quoting). With no quote and no CR in the rows, a reader splits them at every
-  ``,`` and ``\n`` and nowhere else; the check finds every one and compares its position with
-  the one the cells' byte lengths give (each row's line feed, each cell's comma), so the
-  reader reads exactly the rows and the fields, each of its cell's length. That the fields'
+  ``,`` and ``\n`` and nowhere else; the check finds one where the cells' byte lengths put
+  each (each row's line feed, each cell's comma) and counts them: as many as the cells make,
+  all where they belong, so none elsewhere; the reader reads exactly the rows and the fields,
+  each of its cell's length. That the fields'
   bytes are the cells' is what the writer does; the sum of the rows' bytes is compared with
   the cells' too, so a byte changed, lost or added is not vouched for either. When it cannot
   vouch, the caller runs ``check_round_trip``, which has the last word.
@@ -31,7 +32,7 @@ import pyarrow.csv as pa_csv
 
 from curation.errors import CurationError, Reason, Where
 
-_ROWS_AT_ONCE = 2048  # rows whose delimiters are compared at once (a few MB of positions)
+_CELLS_AT_ONCE = 1 << 17  # delimiters compared at once (a few hundred KB of rows and positions)
 
 
 def _texts(series: pd.Series) -> pa.Array:
@@ -121,29 +122,33 @@ def unquoted_reads_back(frame: pd.DataFrame, data: bytes, header_end: int, meant
     body = np.frombuffer(data, dtype=np.uint8, offset=header_end)
     if n_rows == 0:
         return len(body) == 0
-    # each cell's width with its delimiter, row by row (int32 unless a column is 2 GiB or more)
+    # each cell's width with its delimiter, column by column (int32 unless a column is 2 GiB or more)
     cells = [_offsets_and_bytes(column) for column in meant]
     wide = any(int(column_offsets[-1] - column_offsets[0]) >= 2**31 - n_rows for column_offsets, _ in cells)
-    widths = np.empty((n_rows, n_columns), dtype=np.int64 if wide else np.int32)
+    widths = np.empty((n_columns, n_rows), dtype=np.int64 if wide else np.int32)
     cell_sum = 0
     for j, (column_offsets, values) in enumerate(cells):
-        np.subtract(column_offsets[1:], column_offsets[:-1], out=widths[:, j], casting="unsafe")
+        np.subtract(column_offsets[1:], column_offsets[:-1], out=widths[j], casting="unsafe")
         cell_sum += int(values.sum(dtype=np.uint64))
     widths += 1  # each cell followed by its , or \n
-    row_ends = np.cumsum(widths.sum(axis=1, dtype=np.int64))
+    row_ends = np.cumsum(widths.sum(axis=0, dtype=np.int64))
     if len(body) != int(row_ends[-1]):
         return False
     row_delimiters = np.full(n_columns, ord(","), dtype=np.uint8)
     row_delimiters[-1] = ord("\n")
-    for first in range(0, n_rows, _ROWS_AT_ONCE):  # the delimiters where the cells put them
-        last = min(n_rows, first + _ROWS_AT_ONCE)
+    step = max(1, _CELLS_AT_ONCE // n_columns)  # rows at once: their bytes stay in the CPU's cache
+    body_sum = 0
+    for first in range(0, n_rows, step):
+        last = min(n_rows, first + step)
         start = int(row_ends[first - 1]) if first else 0
         block = body[start:int(row_ends[last - 1])]
-        delimiters = np.cumsum(widths[first:last].ravel(), dtype=np.int64) - 1
-        found = np.flatnonzero((block == ord(",")) | (block == ord("\n")))
-        if not np.array_equal(found, delimiters):
-            return False  # a delimiter in a cell, or a cell of another length
+        delimiters = np.cumsum(widths[:, first:last].T.ravel(), dtype=np.int64) - 1
+        # each row ends with its line feed and its cells with commas, where the cells' lengths
+        # put them, and the rows hold no other delimiter (so every cell is of its length)
         if not np.array_equal(block[delimiters], np.tile(row_delimiters, last - first)):
-            return False  # each row ends with its line feed, and its cells with commas
+            return False
+        if np.count_nonzero(block == ord(",")) + np.count_nonzero(block == ord("\n")) != len(delimiters):
+            return False
+        body_sum += int(block.sum(dtype=np.uint64))
     commas = n_rows * (n_columns - 1)
-    return int(body.sum(dtype=np.uint64)) == cell_sum + commas * ord(",") + n_rows * ord("\n")
+    return body_sum == cell_sum + commas * ord(",") + n_rows * ord("\n")

@@ -106,9 +106,10 @@ def _column_order(batches: list[BatchData]) -> list[str]:
     return list(order)
 
 
-def _stack(name: str, batches: list[BatchData], dates: bool = True) -> tuple[pd.Series, list, list[Provenance]]:
-    """The column stacked over the batches, its profile in each batch that has it (``dates``:
-    see ``column_types.profile``) and its provenance."""
+def _stack(name: str, batches: list[BatchData], idc: bool = False) -> tuple[pd.Series, list, list[Provenance]]:
+    """The column stacked over the batches, its profile in each batch that has it (``idc``:
+    as ``idc`` mode types, without the checks that cannot change its types: see
+    ``column_types.profile``) and its provenance."""
     parts, profiles, provenance = [], [], []
     for batch in batches:
         match = next((c for c in batch.columns if c.name == name), None)
@@ -116,7 +117,8 @@ def _stack(name: str, batches: list[BatchData], dates: bool = True) -> tuple[pd.
             parts.append(pd.Series([""] * len(batch.patient_ids), dtype="str"))
             continue
         parts.append(match.values)
-        profiles.append(profile(match.values, dates) if match.pandas_profile is None else match.pandas_profile)
+        profiles.append(profile(match.values, dates=not idc, blank_is_text=idc) if match.pandas_profile is None
+                        else match.pandas_profile)
         provenance.append(Provenance(batch.number, batch.data_file, batch.sheet_name,
                                      tuple(match.header_cells), match.number))
     stacked = parts[0].reset_index(drop=True) if len(parts) == 1 else pd.concat(parts, ignore_index=True)
@@ -246,7 +248,7 @@ def build_table(loaded: LoadedRecipe, table: Table) -> CuratedTable:
     ]
     cast_names = {b.cast_column for b in batches}
     for name in names:
-        stacked, profiles, provenance = _stack(name, batches, dates=recipe.type_mode != "idc")
+        stacked, profiles, provenance = _stack(name, batches, idc=recipe.type_mode == "idc")
         typed = _typed(table, name, stacked, profiles, len(provenance) < len(batches), recipe.type_mode,
                        name in cast_names, batches, where)
         _report_nulled(typed, name, batches, where, report)

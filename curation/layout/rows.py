@@ -26,7 +26,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from curation import recipe_regex
+from curation import recipe_regex, text_bytes
 from curation.errors import CurationError, Reason, Where
 from curation.layout.header import Header
 from curation.layout.options import LayoutOptions
@@ -48,8 +48,11 @@ class SkipReason(str, Enum):
 def blank_cells(column: pa.Array) -> np.ndarray:
     """Which cells of a column are blank (empty or whitespace only): an empty cell by its
     length, a whitespace-only one by ``utf8_is_space``, which holds for the characters
-    ``utf8_trim_whitespace`` removes (no trimmed copy of the column is made)."""
-    empty = pc.equal(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+    ``utf8_trim_whitespace`` removes (no trimmed copy of the column is made), and runs only
+    when some cell may be one (``text_bytes.plain_edges``)."""
+    empty = text_bytes.lengths(column) == 0
+    if text_bytes.plain_edges(column):
+        return empty
     return empty | pc.utf8_is_space(column).to_numpy(zero_copy_only=False)
 
 
