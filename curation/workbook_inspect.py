@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import posixpath
 import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from typing import BinaryIO
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -444,12 +446,13 @@ def _member_blocks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int) -
         yield b"".join(parts)
 
 
-def inspect_sheet(data: bytes, sheet: int | str, where: Where) -> SheetInspection | None:
-    """The used range and blank-looking cells of one sheet of an xlsx/xlsm workbook; raises
-    ``too_large`` past the limits. None when the bytes are not such a workbook (its reader
-    then reports what is wrong)."""
+def inspect_sheet(data: bytes | str | os.PathLike | BinaryIO, sheet: int | str, where: Where
+                  ) -> SheetInspection | None:
+    """The used range and blank-looking cells of one sheet of an xlsx/xlsm workbook (its
+    bytes, or what ``zipfile.ZipFile`` opens: a path, a file); raises ``too_large`` past the
+    limits. None when the bytes are not such a workbook (its reader then reports what is wrong)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except zipfile.BadZipFile:
         return None
     with archive:

@@ -174,3 +174,12 @@ def test_utf16_csv_with_bom_is_detected(tmp_path):
 
     text = "pid,v\r\nP1,\u00e9\r\nP2,2\r\n"
     assert _decode(text.encode("utf-16"), None, Where()) == text
+
+
+def test_a_password_protected_workbook_is_refused_from_its_path(tmp_path):
+    from helpers.files import encrypted_xlsx
+
+    (tmp_path / "locked.xlsx").write_bytes(encrypted_xlsx())
+    with pytest.raises(CurationError) as caught:
+        read_workbook(tmp_path / "locked.xlsx", 0, WHERE)
+    assert caught.value.reason is Reason.UNREADABLE and "password-protected" in str(caught.value)
