@@ -16,11 +16,14 @@ from curation.errors import CurationError, Reason, Where
 
 @dataclass(frozen=True)
 class OpenedSource:
-    """The bytes of a batch's data file and where they came from."""
+    """The bytes of a batch's data file and where they came from; ``path``: the data file on
+    disk when it is the downloaded file itself (not a member of an archive), for a reader that
+    opens the file itself rather than taking a copy of its bytes (``curation.readers.workbook``)."""
 
     data: bytes
     chain: tuple[str, ...]
     downloaded_md5: str
+    path: Path | None = None
 
 
 @lru_cache(maxsize=64)
@@ -92,7 +95,8 @@ def open_chain(root: Path, chain: list[str], where: Where) -> OpenedSource:
         with archive:
             data = _member(archive, name, where.with_(file=name))
     _check_container(data, where.with_(file=chain[-1]))
-    return OpenedSource(data=data, chain=tuple(chain), downloaded_md5=downloaded_md5)
+    return OpenedSource(data=data, chain=tuple(chain), downloaded_md5=downloaded_md5,
+                        path=downloaded if len(chain) == 1 else None)
 
 
 def _check_container(data: bytes, where: Where) -> None:

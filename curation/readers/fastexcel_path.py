@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -106,7 +107,7 @@ def _fast_column(array: pa.Array | pa.ChunkedArray) -> pa.Array | None:
     return None
 
 
-def read_fastexcel(data: bytes, sheet: int | str, where: Where,
+def read_fastexcel(data: bytes | Path, sheet: int | str, where: Where,
                     inspection: SheetInspection | None) -> Grid | None:
     """One xlsx/xlsm sheet read by fastexcel, or None unless the result is provably the Grid
     ``_read_calamine`` gives.
@@ -140,7 +141,7 @@ def read_fastexcel(data: bytes, sheet: int | str, where: Where,
     try:
         import fastexcel
 
-        reader = fastexcel.read_excel(data)
+        reader = fastexcel.read_excel(str(data) if isinstance(data, Path) else data)  # a path: no copy of the file
         name = pick_sheet(reader.sheet_names, sheet, where)
         if name != facts.name:
             return None  # fastexcel and the workbook's own list name different sheets

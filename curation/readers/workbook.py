@@ -2,6 +2,9 @@
 openpyxl when calamine cannot open a file (or when a recipe asks for it), and XLSX/XLSM first
 through fastexcel where it is proven equal (``curation.readers.fastexcel_path``). The sheet's
 bounds are checked before any reader allocates (``curation.workbook_inspect``).
+
+A workbook is its bytes or, when it is a file on disk, its path (``Path``): each library then
+reads the file itself, and no copy of the whole file is held by this process or by the library.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
+from pathlib import Path
 
 import pyarrow as pa
 from python_calamine import CalamineWorkbook
@@ -24,10 +28,24 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _CHUNK_ROWS = 4096
 
 
-def _encrypted(data: bytes, file_format: str) -> bool:
+Workbook = bytes | Path  # its bytes, or the path of the file holding them
+
+
+def _file_like(book: Workbook):
+    """What zipfile, python-calamine and openpyxl open: the path, or the bytes as a file."""
+    return book if isinstance(book, Path) else io.BytesIO(book)
+
+
+def _encrypted(book: Workbook, file_format: str) -> bool:
     """An OOXML workbook saved with a password is an OLE2 container with an EncryptionInfo stream."""
-    return (data.startswith(_OLE2_MAGIC) and file_format in ("xlsx", "xlsm", "xlsb")
-            and "EncryptionInfo".encode("utf-16-le") in data)
+    if file_format not in ("xlsx", "xlsm", "xlsb"):
+        return False
+    if isinstance(book, Path):
+        with book.open("rb") as handle:
+            if handle.read(len(_OLE2_MAGIC)) != _OLE2_MAGIC:
+                return False
+        book = book.read_bytes()  # an OLE2 file: small, or unreadable by every reader here
+    return book.startswith(_OLE2_MAGIC) and "EncryptionInfo".encode("utf-16-le") in book
 
 
 def _columns_from_rows(rows, lead: int, total_width: int) -> list[pa.Array]:
@@ -51,14 +69,15 @@ def _columns_from_rows(rows, lead: int, total_width: int) -> list[pa.Array]:
     return [pa.chunked_array(parts, type=TEXT).combine_chunks() for parts in chunks]
 
 
-def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
-    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+def _read_calamine(data: Workbook, sheet: int | str, where: Where) -> Grid:
+    book = CalamineWorkbook.from_path(str(data)) if isinstance(data, Path) else CalamineWorkbook.from_filelike(
+        io.BytesIO(data))
     name = pick_sheet(book.sheet_names, sheet, where)
     sheet_data = book.get_sheet_by_name(name)
     merged = list(sheet_data.merged_cell_ranges or [])
     if sheet_data.start is None:
         return Grid(columns=[], n_rows=0, sheet_name=name, merged=merged)
-    (_, first_col), (last_row, last_col) = sheet_data.start, sheet_data.end
+    last_col = sheet_data.end[1]
     width = last_col + 1
     rows = sheet_data.iter_rows()
     first = next(rows, None)
@@ -70,10 +89,10 @@ def _read_calamine(data: bytes, sheet: int | str, where: Where) -> Grid:
 
 
 
-def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
+def _read_openpyxl(data: Workbook, sheet: int | str, where: Where) -> Grid:
     import openpyxl  # imported here: only needed for the files calamine cannot read
 
-    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    book = openpyxl.load_workbook(_file_like(data), data_only=True)
     try:
         name = pick_sheet(book.sheetnames, sheet, where)
         ws = book[name]
@@ -88,18 +107,18 @@ def _read_openpyxl(data: bytes, sheet: int | str, where: Where) -> Grid:
         book.close()
 
 
-def inspect_bounds(data: bytes, sheet: int | str, where: Where, file_format: str):
+def inspect_bounds(data: Workbook, sheet: int | str, where: Where, file_format: str):
     """The checks before a workbook's reader allocates anything (``curation.workbook_inspect``):
     every ZIP part within the size limits, the sheet's used range within the cell limit."""
     if file_format in ("xlsx", "xlsm"):
-        return inspect_sheet(data, sheet, where)
-    if file_format == "xlsb" and zipfile.is_zipfile(io.BytesIO(data)):
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return inspect_sheet(_file_like(data), sheet, where)
+    if file_format == "xlsb" and zipfile.is_zipfile(_file_like(data)):
+        with zipfile.ZipFile(_file_like(data)) as archive:
             check_archive(archive, where)
     return None
 
 
-def read_workbook(data: bytes, sheet: int | str, where: Where, *, file_format: str = "xlsx",
+def read_workbook(data: Workbook, sheet: int | str, where: Where, *, file_format: str = "xlsx",
                   engine: str = "auto") -> Grid:
     """One sheet of a workbook; calamine first (for XLSX/XLSM with ``auto``: through fastexcel
     where ``_read_fastexcel`` proves it equal), openpyxl when asked or when calamine fails on XLSX."""

@@ -182,3 +182,26 @@ def test_utf16_csv_with_bom_is_detected(tmp_path):
 
     text = "pid,v\r\nP1,\u00e9\r\nP2,2\r\n"
     assert _decode(text.encode("utf-16"), None, Where()) == text
+
+
+def test_a_password_protected_workbook_is_refused_from_its_path(tmp_path):
+    from helpers.files import encrypted_xlsx
+
+    (tmp_path / "locked.xlsx").write_bytes(encrypted_xlsx())
+    with pytest.raises(CurationError) as caught:
+        read_workbook(tmp_path / "locked.xlsx", 0, WHERE)
+    assert caught.value.reason is Reason.UNREADABLE and "password-protected" in str(caught.value)
+
+
+def test_the_source_has_a_path_only_when_it_is_the_downloaded_file(tmp_path):
+    import zipfile
+
+    from curation.sources import open_chain
+
+    (tmp_path / "book.xlsx").write_bytes(b"PK not really")
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as archive:
+        archive.writestr("inner.csv", "pid\nP1\n")
+    loose = open_chain(tmp_path, ["book.xlsx"], WHERE)
+    assert loose.path == tmp_path / "book.xlsx" and loose.path.read_bytes() == loose.data
+    member = open_chain(tmp_path, ["data.zip", "inner.csv"], WHERE)
+    assert member.path is None and member.data == b"pid\nP1\n"

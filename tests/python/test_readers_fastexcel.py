@@ -225,3 +225,47 @@ def test_engine_calamine_does_not_use_fastexcel(monkeypatch):
     data = _book(**CLEAN["one text column"])
     assert read_workbook(data, 0, WHERE, engine="calamine").rows == [["only"], ["a"], ["b"]]
     assert read_workbook(data, 0, WHERE, engine="openpyxl").rows == [["only"], ["a"], ["b"]]
+
+
+def _loose_sheets() -> list[tuple[str, str]]:
+    """(path, sheet) of every sheet of each workbook file under data/sources (not in a ZIP)."""
+    cases = []
+    for path in sorted(SOURCES.rglob("*")):
+        if path.suffix.lower() in (*WORKBOOK_SUFFIXES, ".xls", ".xlsb"):
+            try:
+                names = CalamineWorkbook.from_path(str(path)).sheet_names
+            except Exception:  # not a workbook calamine opens (e.g. macOS resource forks)
+                continue
+            cases.extend((str(path.relative_to(SOURCES)), name) for name in names)
+    return cases
+
+
+@pytest.mark.parametrize(("label", "sheet"), _loose_sheets())
+def test_a_workbook_read_from_its_path_is_the_one_read_from_its_bytes(label: str, sheet: str):
+    path = SOURCES / label
+    file_format = path.suffix.lower().lstrip(".")
+    for engine in ("auto", "calamine"):
+        _same(read_workbook(path, sheet, WHERE, file_format=file_format, engine=engine),
+              read_workbook(path.read_bytes(), sheet, WHERE, file_format=file_format, engine=engine))
+    if file_format in ("xlsx", "xlsm"):
+        by_path, by_bytes = read_fastexcel(path, sheet, WHERE, inspect_bounds(path, sheet, WHERE, file_format)), _fast(
+            path.read_bytes(), sheet)
+        assert (by_path is None) == (by_bytes is None)
+        if by_path is not None:
+            _same(by_path, by_bytes)
+
+
+def test_openpyxl_reads_a_workbook_from_its_path(tmp_path):
+    data = _book(**HOSTILE["numbers and words in one column"])
+    (tmp_path / "book.xlsx").write_bytes(data)
+    _same(read_workbook(tmp_path / "book.xlsx", 0, WHERE, engine="openpyxl"),
+          read_workbook(data, 0, WHERE, engine="openpyxl"))
+
+
+def test_a_workbook_path_that_is_not_a_workbook_is_unreadable(tmp_path):
+    from curation.errors import CurationError, Reason
+
+    (tmp_path / "book.xlsx").write_bytes(b"pid,age\n1,2\n")
+    with pytest.raises(CurationError) as caught:
+        read_workbook(tmp_path / "book.xlsx", 0, WHERE)
+    assert caught.value.reason is Reason.UNREADABLE and "cannot open the workbook" in str(caught.value)
