@@ -87,9 +87,12 @@ def _open(loaded: LoadedRecipe, table: Table, number: int):
     where = Where(recipe=loaded.name, table=loaded.recipe.table_name(table), batch=number,
                   file=batch.data_file)
     source = open_chain(loaded.source_root, batch.files, where)
-    if batch.file_format not in ("csv", "tsv"):
+    workbook = batch.file_format not in ("csv", "tsv")
+    if workbook:
         where = where.with_(sheet=batch.sheet)
-    grid = read_grid(source.data, batch.file_format, sheet=batch.sheet, delimiter=batch.delimiter,
+    # a workbook on disk is opened by its reader from the path: no second copy of its bytes
+    data = source.path if workbook and source.path is not None else source.data
+    grid = read_grid(data, batch.file_format, sheet=batch.sheet, delimiter=batch.delimiter,
                      encoding=batch.encoding, where=where, quotechar=batch.quotechar,
                      ragged_rows=batch.ragged_rows, engine=batch.engine)
     if grid.sheet_name is not None:

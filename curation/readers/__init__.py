@@ -9,6 +9,8 @@ where ``curation.readers.fastexcel_path`` proves its result equal.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from curation.errors import Where
 from curation.readers.csv_file import read_csv
 from curation.readers.grid import Grid, MergedRange, cell_text, column_arrow, column_text
@@ -18,10 +20,10 @@ __all__ = ["Grid", "MergedRange", "cell_text", "column_arrow", "column_text", "i
            "read_csv", "read_grid", "read_workbook"]
 
 
-def read_grid(data: bytes, file_format: str, *, sheet: int | str, delimiter: str | None,
+def read_grid(data: bytes | Path, file_format: str, *, sheet: int | str, delimiter: str | None,
               encoding: str | None, where: Where, quotechar: str | None = '"',
               ragged_rows: str = "error", engine: str = "auto") -> Grid:
-    """Dispatch on the file format."""
+    """Dispatch on the file format (a workbook may be given by its path; a CSV is bytes)."""
     if file_format in ("csv", "tsv"):
         sep = delimiter or ("\t" if file_format == "tsv" else ",")
         return read_csv(data, sep, encoding, where, quotechar=quotechar, ragged_rows=ragged_rows)
