@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
+from curation import text_bytes
 from curation.errors import CurationError, Reason, Where
 
 _CELLS_AT_ONCE = 1 << 17  # delimiters compared at once (a few hundred KB of rows and positions)
@@ -96,9 +97,7 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa
 
 def _offsets_and_bytes(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """A large_string array's value offsets and the bytes they index (no copy)."""
-    offsets = np.frombuffer(column.buffers()[1], dtype=np.int64)[column.offset:column.offset + len(column) + 1]
-    data = column.buffers()[2]
-    values = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    offsets, values = text_bytes.buffers(column)
     return offsets, values[offsets[0]:offsets[-1]]
 
 

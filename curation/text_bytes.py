@@ -25,7 +25,7 @@ def _chunks(texts: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
 
 
-def _buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+def buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The value offsets of a string array and the bytes they index (views, no copy)."""
     dtype = np.int64 if pa.types.is_large_string(texts.type) else np.int32
     buffers = texts.buffers()
@@ -38,7 +38,7 @@ def _buffers(texts: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 
 def lengths(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each value's length in bytes (int64)."""
-    parts = [np.diff(_buffers(chunk)[0]).astype(np.int64, copy=False) for chunk in _chunks(texts)]
+    parts = [np.diff(buffers(chunk)[0]).astype(np.int64, copy=False) for chunk in _chunks(texts)]
     return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
@@ -46,7 +46,7 @@ def first_bytes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each value's first byte (uint8); 0 for an empty value."""
     parts = []
     for chunk in _chunks(texts):
-        offsets, data = _buffers(chunk)
+        offsets, data = buffers(chunk)
         if not len(data):
             parts.append(np.zeros(len(chunk), dtype=np.uint8))
             continue
@@ -67,7 +67,7 @@ def plain_edges(texts: pa.Array | pa.ChunkedArray) -> bool:
     """Whether no value starts or ends with a byte outside printable ASCII: then trimming
     whitespace changes no value, and no value is whitespace only (an empty value is plain)."""
     for chunk in _chunks(texts):
-        offsets, data = _buffers(chunk)
+        offsets, data = buffers(chunk)
         if _printable(data[offsets[0]:offsets[-1]]):
             continue  # every byte of every value (the common case: one pass, no gather)
         # each value's first and last byte; an empty value reads a byte of a neighbour (or of
