@@ -86,15 +86,16 @@ def _open(loaded: LoadedRecipe, table: Table, number: int):
     batch: Batch = table.batches[number]
     where = Where(recipe=loaded.name, table=loaded.recipe.table_name(table), batch=number,
                   file=batch.data_file)
-    source = open_chain(loaded.source_root, batch.files, where)
     workbook = batch.file_format not in ("csv", "tsv")
+    # a workbook on disk is opened by its reader from the path: its bytes are not read here
+    source = open_chain(loaded.source_root, batch.files, where, by_path=workbook)
     if workbook:
         where = where.with_(sheet=batch.sheet)
-    # a workbook on disk is opened by its reader from the path: no second copy of its bytes
-    data = source.path if workbook and source.path is not None else source.data
+    data = source.path if source.data is None else source.data
     grid = read_grid(data, batch.file_format, sheet=batch.sheet, delimiter=batch.delimiter,
                      encoding=batch.encoding, where=where, quotechar=batch.quotechar,
                      ragged_rows=batch.ragged_rows, engine=batch.engine)
+    source.check_unchanged(where)  # the md5 kept is of the file the reader read
     if grid.sheet_name is not None:
         where = where.with_(sheet=grid.sheet_name)
     return source, grid, where

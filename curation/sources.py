@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import zipfile
 from zlib import error as zlib_error
 from dataclasses import dataclass
@@ -16,14 +17,30 @@ from curation.errors import CurationError, Reason, Where
 
 @dataclass(frozen=True)
 class OpenedSource:
-    """The bytes of a batch's data file and where they came from; ``path``: the data file on
-    disk when it is the downloaded file itself (not a member of an archive), for a reader that
-    opens the file itself rather than taking a copy of its bytes (``curation.readers.workbook``)."""
+    """A batch's data file and where it came from. ``data``: its bytes (None when opened
+    ``by_path``); ``path``: the data file on disk when it is the downloaded file itself (not a
+    member of an archive), for a reader that opens the file itself rather than taking a copy
+    of its bytes (``curation.readers.workbook``); ``version``: what the file's ``stat`` said
+    when its md5 was taken, for ``check_unchanged``."""
 
-    data: bytes
+    data: bytes | None
     chain: tuple[str, ...]
     downloaded_md5: str
     path: Path | None = None
+    version: tuple[int, ...] | None = None
+
+    def check_unchanged(self, where: Where) -> None:
+        """Raise unless the file on disk is still the one whose md5 was taken: a reader that
+        opens the path reads it again, and the md5 kept as provenance must be of what it read."""
+        if self.path is not None and self.version is not None and _version(self.path) != self.version:
+            raise CurationError(Reason.UNREADABLE, f"{self.path.name!r} changed while it was being read "
+                                "(another program is writing it?): run again once it is complete", where)
+
+
+def _version(path: Path) -> tuple[int, ...]:
+    """What tells one content of a file from another without reading it: size, mtime, inode."""
+    info = os.stat(path)
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev
 
 
 @lru_cache(maxsize=64)
@@ -78,11 +95,22 @@ def _member(archive: zipfile.ZipFile, name: str, where: Where) -> bytes:
         raise CurationError(Reason.UNREADABLE, f"cannot extract {name!r}: {exc}", where) from exc
 
 
-def open_chain(root: Path, chain: list[str], where: Where) -> OpenedSource:
-    """Follow the chain from the downloaded file under ``root`` down to the data file."""
+def open_chain(root: Path, chain: list[str], where: Where, *, by_path: bool = False) -> OpenedSource:
+    """Follow the chain from the downloaded file under ``root`` down to the data file.
+
+    ``by_path``: a downloaded file that is itself the data file is not read into memory (its
+    reader opens the path; the md5 is streamed): ``data`` is None, and the caller checks
+    ``check_unchanged`` once its reader is done."""
     downloaded = root / chain[0]
     if not downloaded.is_file():
         raise CurationError(Reason.FILE_MISSING, f"downloaded file not found: {downloaded}", where)
+    if by_path and len(chain) == 1:
+        version = _version(downloaded)
+        with downloaded.open("rb") as handle:
+            downloaded_md5 = hashlib.file_digest(handle, "md5").hexdigest()
+        _check_container(downloaded, where)
+        return OpenedSource(data=None, chain=tuple(chain), downloaded_md5=downloaded_md5, path=downloaded,
+                            version=version)
     data = downloaded.read_bytes()
     downloaded_md5 = hashlib.md5(data).hexdigest()  # as ``file_md5``, without reading the file again
     for parent, name in zip(chain[:-1], chain[1:]):
@@ -99,13 +127,19 @@ def open_chain(root: Path, chain: list[str], where: Where) -> OpenedSource:
                         path=downloaded if len(chain) == 1 else None)
 
 
-def _check_container(data: bytes, where: Where) -> None:
-    """A data file that is itself a ZIP (xlsx, xlsm, xlsb, docx): its parts within the limits
-    before a reader inflates them (a shared-strings bomb is read when a workbook opens)."""
-    if data[:4] != b"PK\x03\x04":
+def _check_container(data: bytes | Path, where: Where) -> None:
+    """A data file (its bytes, or its path) that is itself a ZIP (xlsx, xlsm, xlsb, docx): its
+    parts within the limits before a reader inflates them (a shared-strings bomb is read when a
+    workbook opens)."""
+    if isinstance(data, Path):
+        with data.open("rb") as handle:
+            magic = handle.read(4)
+    else:
+        magic = data[:4]
+    if magic != b"PK\x03\x04":
         return
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except zipfile.BadZipFile:
         return  # not a readable ZIP: the reader says what is wrong
     with archive:

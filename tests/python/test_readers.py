@@ -205,3 +205,46 @@ def test_the_source_has_a_path_only_when_it_is_the_downloaded_file(tmp_path):
     assert loose.path == tmp_path / "book.xlsx" and loose.path.read_bytes() == loose.data
     member = open_chain(tmp_path, ["data.zip", "inner.csv"], WHERE)
     assert member.path is None and member.data == b"pid\nP1\n"
+
+
+def test_a_loose_workbook_opened_by_path_is_not_read_into_memory(tmp_path):
+    """by_path: the reader opens the file itself; the md5 kept is the file's, streamed."""
+    import hashlib
+    import zipfile
+
+    from curation.sources import open_chain
+
+    book = write_xlsx(tmp_path / "book.xlsx", {"data": [["pid"], ["P1"]]})
+    opened = open_chain(tmp_path, ["book.xlsx"], WHERE, by_path=True)
+    assert opened.data is None and opened.path == book
+    assert opened.downloaded_md5 == hashlib.md5(book.read_bytes()).hexdigest()
+    opened.check_unchanged(WHERE)
+    with zipfile.ZipFile(tmp_path / "data.zip", "w") as archive:  # a member has no path: its bytes
+        archive.writestr("inner.csv", "pid\nP1\n")
+    member = open_chain(tmp_path, ["data.zip", "inner.csv"], WHERE, by_path=True)
+    assert member.path is None and member.data == b"pid\nP1\n"
+
+
+def test_a_workbook_changed_while_it_is_read_stops_the_batch(tmp_path, monkeypatch):
+    """The md5 is taken before the reader opens the path again: a file rewritten in between
+    would be recorded with the md5 of content it was not read from (it was not checked)."""
+    from curation import batch_reader
+
+    book = write_xlsx(tmp_path / "sources" / "demo" / "labs.xlsx", {"labs": [["pid"], ["P1"]]})
+    write_recipe(tmp_path / "recipes", "demo.yaml", """
+        collection_id: demo
+        tables:
+          - batches: [{files: [labs.xlsx], sheet: labs, patient_column: pid}]
+    """)
+    real = batch_reader.read_grid
+
+    def read_then_rewrite(data, *args, **kwargs):
+        grid = real(data, *args, **kwargs)
+        write_xlsx(book, {"labs": [["pid"], ["P1"], ["P2"]]})  # another program saves the workbook
+        return grid
+
+    monkeypatch.setattr(batch_reader, "read_grid", read_then_rewrite)
+    with pytest.raises(CurationError) as caught:
+        curate_in_process(tmp_path / "recipes", tmp_path / "sources", tmp_path / "out")
+    assert caught.value.reason is Reason.UNREADABLE and "changed while it was being read" in str(caught.value)
+    assert not (tmp_path / "out").exists()
