@@ -177,11 +177,12 @@ class BatchProfile:
         return f"BatchProfile({self.kind.value}, has_blank={self.has_blank}, padded={self.padded})"
 
 
-def _arrow(values: pd.Series | pa.Array) -> pa.Array:
-    """The values as one Arrow string array, NULL as ""."""
-    array = values if isinstance(values, pa.Array) else pa.array(values, from_pandas=True)
-    if isinstance(array, pa.ChunkedArray):
-        array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+def _arrow(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """The values as an Arrow string array, NULL as "" (chunked when they are: the kernels take
+    chunked arrays, and combining the chunks would copy every value)."""
+    array = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values, from_pandas=True)
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
+        array = array.chunk(0)
     if not pa.types.is_string(array.type) and not pa.types.is_large_string(array.type):
         array = pc.cast(array, pa.large_string())
     return pc.fill_null(array, "") if array.null_count else array

@@ -100,8 +100,6 @@ def _distinct_texts(values: pd.Series) -> pd.Series | None:
         array = pa.array(values, from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError):
         return None
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
         return None
     if pc.count_distinct(array.slice(0, _DISTINCT_HEAD)).as_py() > MAX_LISTED_VALUES:

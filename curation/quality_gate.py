@@ -69,7 +69,9 @@ def _type_failures(table_name: str, typed: dict[str, list[tuple[str, pa.Array]]]
     only when some value of their type fails."""
     failures = []
     for data_type, named in typed.items():
-        together = pa.chunked_array([values for _, values in named], type=pa.large_string())
+        together = pa.chunked_array([chunk for _, values in named for chunk in
+                                     (values.chunks if isinstance(values, pa.ChunkedArray) else [values])],
+                                    type=pa.large_string())
         if pc.all(conforms(together, data_type)).as_py() is not False:
             continue  # no failing value (NULL conforms)
         for name, values in named:

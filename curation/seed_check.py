@@ -95,10 +95,13 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa
                 "(a bug in the seed writer: please report it)", Where(table=name, row=row + 2, column=str(column)))
 
 
-def _offsets_and_bytes(column: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """A large_string array's value offsets and the bytes they index (no copy)."""
-    offsets, values = text_bytes.buffers(column)
-    return offsets, values[offsets[0]:offsets[-1]]
+def _offsets_and_bytes(column: pa.Array | pa.ChunkedArray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A large_string array's value offsets and the bytes they index (no copy), chunk by chunk."""
+    parts = []
+    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+        offsets, values = text_bytes.buffers(chunk)
+        parts.append((offsets, values[offsets[0]:offsets[-1]]))
+    return parts
 
 
 def unquoted_reads_back(frame: pd.DataFrame, data: bytes, header_end: int, meant: list[pa.Array]) -> bool:
@@ -123,12 +126,16 @@ def unquoted_reads_back(frame: pd.DataFrame, data: bytes, header_end: int, meant
         return len(body) == 0
     # each cell's width with its delimiter, column by column (int32 unless a column is 2 GiB or more)
     cells = [_offsets_and_bytes(column) for column in meant]
-    wide = any(int(column_offsets[-1] - column_offsets[0]) >= 2**31 - n_rows for column_offsets, _ in cells)
+    wide = any(sum(len(values) for _, values in parts) >= 2**31 - n_rows for parts in cells)
     widths = np.empty((n_columns, n_rows), dtype=np.int64 if wide else np.int32)
     cell_sum = 0
-    for j, (column_offsets, values) in enumerate(cells):
-        np.subtract(column_offsets[1:], column_offsets[:-1], out=widths[j], casting="unsafe")
-        cell_sum += int(values.sum(dtype=np.uint64))
+    for j, parts in enumerate(cells):
+        start = 0
+        for chunk_offsets, values in parts:
+            end = start + len(chunk_offsets) - 1
+            np.subtract(chunk_offsets[1:], chunk_offsets[:-1], out=widths[j, start:end], casting="unsafe")
+            cell_sum += int(values.sum(dtype=np.uint64))
+            start = end
     widths += 1  # each cell followed by its , or \n
     row_ends = np.cumsum(widths.sum(axis=0, dtype=np.int64))
     if len(body) != int(row_ends[-1]):

@@ -48,6 +48,8 @@ from curation.seed_check import _texts, check_round_trip, unquoted_reads_back
 from curation.releases import RELEASE_COLUMNS, RELEASE_TYPES
 from curation.table_builder import CuratedTable
 
+_CSafeDumper = getattr(yaml, "CSafeDumper", None)  # libyaml's emitter, when PyYAML has it
+
 
 
 def render_seed(frame: pd.DataFrame, name: str) -> bytes:
@@ -112,15 +114,16 @@ def render_csv(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _text_column(series: pd.Series) -> pa.Array | None:
-    """A column of text cells as one Arrow string array (missing -> null); None when some
-    cell is not text (numbers are written by the csv module's rules: ``render_csv``)."""
+def _text_column(series: pd.Series) -> pa.Array | pa.ChunkedArray | None:
+    """A column of text cells as an Arrow string array, chunked as the Series holds it
+    (missing -> null); None when some cell is not text (numbers are written by the csv
+    module's rules: ``render_csv``)."""
     try:
         array = pa.array(series, from_pandas=True)
     except (pa.ArrowException, TypeError, ValueError):
         return None
-    if isinstance(array, pa.ChunkedArray):
-        array = array.combine_chunks()
+    if isinstance(array, pa.ChunkedArray) and array.num_chunks == 1:
+        array = array.chunk(0)  # several chunks are kept as they are: combining them would copy every cell
     if pa.types.is_null(array.type):
         return pa.nulls(len(array), pa.large_string())
     if not (pa.types.is_string(array.type) or pa.types.is_large_string(array.type)):
@@ -191,6 +194,8 @@ def _render_text(frame: pd.DataFrame, columns: list[pa.Array | None] | None = No
                                         null_handling="replace", null_replacement="")
     feed = pa.scalar("\n", pa.large_string())
     lines = pc.binary_join_element_wise(lines, feed, pa.scalar("", pa.large_string()))  # each line ends with one
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()  # its bytes, once: the body
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:lines.offset + len(lines) + 1]
     body = lines.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]] if offsets[-1] > offsets[0] else b""
     return header + body, None
@@ -200,8 +205,27 @@ def md5_hex(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 
 
+def _printable_ascii(node) -> bool:
+    """Whether every string of a document is printable ASCII (space to ``~``) and every key
+    such a non-empty string (the emitters write an empty key differently)."""
+    if isinstance(node, str):
+        return node.isascii() and node.isprintable()
+    if isinstance(node, dict):
+        return all(isinstance(k, str) and k and _printable_ascii(k) and _printable_ascii(v) for k, v in node.items())
+    if isinstance(node, (list, tuple)):
+        return all(_printable_ascii(v) for v in node)
+    return True
+
+
 def _dump_yaml(document: dict) -> bytes:
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
+    """The document as YAML, the same bytes whichever emitter writes them: libyaml's (several
+    times faster) only when every string is printable ASCII, where its output is the Python
+    emitter's; otherwise the Python emitter, which folds long escaped non-ASCII strings at
+    other points than libyaml's."""
+    options = {"sort_keys": False, "allow_unicode": True, "width": 100}
+    if _CSafeDumper is not None and _printable_ascii(document):
+        return yaml.dump(document, Dumper=_CSafeDumper, **options).encode("utf-8")
+    return yaml.safe_dump(document, **options).encode("utf-8")
 
 
 def image_collections(table: CuratedTable, recipe: Recipe) -> list[str]:

@@ -55,6 +55,11 @@ def _decode(data: bytes, encoding: str | None, where: Where) -> str:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
+# Arrow reads a file in blocks of this many bytes on this thread, each block a chunk of every
+# column, kept as it is (``_arrow_grid``): 32 MiB blocks cost a little more to parse than 4 MiB
+# ones, but every kernel after the read runs on a few chunks instead of dozens, for less CPU in
+# all (scripts/bench.py, curate csv)
+_BLOCK_SIZE = 1 << 25
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF8_NAMES = ("utf-8", "utf8", "utf-8-sig", "utf8-sig")
 
@@ -77,9 +82,8 @@ def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
     try:
         table = pa_csv.read_csv(
             source,
-            # blocks of 4 MiB on this thread, then combined: less CPU than 16 MiB blocks on
-            # threads, or one block (scripts/bench.py, curate csv)
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 22, use_threads=False),
+            # blocks of ``_BLOCK_SIZE`` on this thread: less CPU than blocks on threads
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=_BLOCK_SIZE, use_threads=False),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, quote_char=quotechar or False,
                                               double_quote=True, newlines_in_values=quoted,
                                               ignore_empty_lines=False),
@@ -89,7 +93,9 @@ def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # ragged rows, blank lines between rows, odd quoting, not UTF-8: the exact reader decides
-    columns = [c.chunk(0) if c.num_chunks == 1 else c.combine_chunks() for c in table.columns]
+    # each column as Arrow read it, one chunk per block: combining them would copy every cell
+    # into memory the process has not touched yet (the kernels downstream take chunked arrays)
+    columns = [c.chunk(0) if c.num_chunks == 1 else c for c in table.columns]
     return Grid(columns=columns, n_rows=table.num_rows, sheet_name=None)
 
 

@@ -26,13 +26,14 @@ MergedRange = tuple[tuple[int, int], tuple[int, int]]
 class Grid:
     """The cells of one sheet or CSV file as text, column by column (all ``n_rows`` long).
 
-    Each column is an Arrow string array (no nulls: a blank cell is ""), so later steps work
-    on whole columns with Arrow compute kernels. ``sheet_name`` is None for CSV; ``merged``
+    Each column is an Arrow string array (no nulls: a blank cell is ""), or a chunked one (a
+    large CSV file, as Arrow read it in blocks), so later steps work on whole columns with
+    Arrow compute kernels. ``sheet_name`` is None for CSV; ``merged``
     lists merged cell ranges as 0-based inclusive ((first row, first column), (last row,
     last column)) pairs, where the format has them.
     """
 
-    columns: list[pa.Array]
+    columns: list[pa.Array | pa.ChunkedArray]
     n_rows: int
     sheet_name: str | None
     merged: list[MergedRange] = field(default_factory=list)

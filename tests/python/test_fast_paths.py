@@ -9,7 +9,9 @@
 * a table no cell of which needs quoting is written by Arrow's CSV writer with the csv
   module's bytes, and the seed round trip still stops bytes that read back otherwise;
 * ``readers.read_csv`` (Arrow on a UTF-8 file's own bytes) reads every file as the decoded-text
-  path does: the same cells, or the same error.
+  path does: the same cells, or the same error;
+* ``seed_writer._dump_yaml`` (libyaml's emitter for printable ASCII documents) writes the
+  Python emitter's bytes for any document.
 """
 
 from __future__ import annotations
@@ -261,3 +263,28 @@ def test_profile_of_arrow_cells_is_the_profile_of_their_series(values, dates):
 
     arrow = pa.array(values, type=pa.large_string())
     assert repr(profile(arrow, dates)) == repr(profile(pd.Series(arrow, dtype="str"), dates))
+
+
+# strings YAML cares about: indicators, quotes, words it reads as other types, long lines; and
+# characters outside printable ASCII (which the Python emitter folds at other points)
+YAML_TEXT = st.one_of(
+    st.text(alphabet=list("ab XY:#-'\"{}[],&*!|>%@`\\/?.=0~^_;+()$<"), max_size=230),
+    st.sampled_from(["yes", "no", "on", "null", "~", "1e3", "0x1", "2020-01-01", "-", "? x", " lead", "trail ",
+                     "a: b", "a #b", "{{ doc('x') }}", "'", ""]),
+    st.text(alphabet=list("ab :\"\\é漢😀\t\n\u2028\x85\x07"), max_size=230),
+)
+YAML_DOCS = st.recursive(st.one_of(YAML_TEXT, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False)),
+                         lambda children: st.one_of(st.lists(children, max_size=4),
+                                                    st.dictionaries(YAML_TEXT, children, max_size=4)),
+                         max_leaves=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(YAML_TEXT, YAML_DOCS, max_size=5))
+def test_yaml_is_the_python_emitters_whichever_emitter_writes_it(document):
+    import yaml
+
+    from curation.seed_writer import _dump_yaml
+
+    expected = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode("utf-8")
+    assert _dump_yaml(document) == expected

@@ -248,3 +248,46 @@ def test_a_workbook_changed_while_it_is_read_stops_the_batch(tmp_path, monkeypat
         curate_in_process(tmp_path / "recipes", tmp_path / "sources", tmp_path / "out")
     assert caught.value.reason is Reason.UNREADABLE and "changed while it was being read" in str(caught.value)
     assert not (tmp_path / "out").exists()
+
+
+def _mixed_csv(rows: int, quoted: bool) -> bytes:
+    """Columns of every kind the typing tells apart, with blanks, whitespace, leading zeros,
+    NA tokens and (``quoted``) quoted cells, so that each block of a small block size sees
+    other values."""
+    lines = ["pid,int,float,word,date,flag,padded,spaced,na,mixed"]
+    for i in range(rows):
+        lines.append(",".join([
+            f"P{i:04d}", str(i * 7 - 300), f"{i / 8:.3f}" if i % 5 else "", ["alpha", "beta", " gamma "][i % 3],
+            f"20{i % 30:02d}-0{1 + i % 9}-1{i % 10}", ["TRUE", "false"][i % 2], f"{i % 13:03d}",
+            "  " if i % 17 == 0 else f" v{i} ", "NA" if i % 11 == 0 else str(i), "x" if i == rows - 1 else str(i),
+        ]))
+    if quoted:  # quoted fields in a middle block: the seed quotes them too
+        lines[rows // 2] = lines[rows // 2].replace(",alpha,", ',"alp,ha",').replace(",beta,", ',"be""ta",')
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+@pytest.mark.parametrize("type_mode", ["idc", "inferred"])
+def test_a_csv_read_in_many_blocks_curates_as_in_one(tmp_path: Path, monkeypatch, type_mode: str, quoted: bool):
+    """Arrow reads a large file in blocks, one chunk of every column each, and the chunks are
+    kept as they are: the seeds and metadata are the same bytes as from one block."""
+    from curation.readers import csv_file
+
+    (tmp_path / "sources" / "demo").mkdir(parents=True)
+    data = _mixed_csv(400, quoted)
+    (tmp_path / "sources" / "demo" / "a.csv").write_bytes(data)
+    write_recipe(tmp_path / "recipes", "demo.yaml", f"""
+        collection_id: demo
+        type_mode: {type_mode}
+        tables:
+          - batches: [{{files: [a.csv], patient_column: pid}}]
+    """)
+    outputs = {}
+    for block_size in (1 << 30, 512):
+        monkeypatch.setattr(csv_file, "_BLOCK_SIZE", block_size)
+        grid = read_csv(data, ",", None, WHERE)
+        assert all(getattr(c, "num_chunks", 1) > 1 for c in grid.columns) == (block_size == 512)
+        out = tmp_path / f"out{block_size}"
+        curate_in_process(tmp_path / "recipes", tmp_path / "sources", out)
+        outputs[block_size] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert outputs[512] == outputs[1 << 30]
