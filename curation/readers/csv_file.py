@@ -72,11 +72,12 @@ def _first_record_width(stream: io.TextIOBase, delimiter: str, quotechar: str | 
 
 
 def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
-                quoted: bool = True) -> Grid | None:
+                quoted: bool = True, all_ascii: bool = False) -> Grid | None:
     """Arrow's parse of UTF-8 CSV bytes into ``width`` text columns; None where it declines.
 
     ``quoted=False`` says the bytes hold no quote character: then no field is quoted and a line
     end can only end a row, so Arrow's simpler (faster) mode parses them as the quoting one does.
+    ``all_ascii=True`` says every byte is ASCII, so valid UTF-8: Arrow need not validate the values.
     """
     names = [f"f{i}" for i in range(width)]
     try:
@@ -89,7 +90,7 @@ def _arrow_grid(source, width: int, delimiter: str, quotechar: str | None, *,
                                               ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
                 column_types={n: pa.large_string() for n in names}, null_values=[],
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
+                strings_can_be_null=False, quoted_strings_can_be_null=False, check_utf8=not all_ascii),
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # ragged rows, blank lines between rows, odd quoting, not UTF-8: the exact reader decides
@@ -119,7 +120,8 @@ def _csv_utf8(data: bytes, delimiter: str, encoding: str | None, quotechar: str 
     and encodes the text back to UTF-8 for Arrow: for a valid UTF-8 file those are the file's
     own bytes less the BOM, so they go to Arrow as they are. Arrow validates UTF-8 in every
     column as Python's decoder does (so a file that is not UTF-8 is declined and decoded by
-    the exact path, with its fallbacks and errors), the quotes are checked on the bytes
+    the exact path, with its fallbacks and errors; bytes that are all ASCII are valid UTF-8
+    and are not validated again), the quotes are checked on the bytes
     (``quotes_well_formed``), and only a file that passes both is read here.
     """
     if encoding is not None and encoding.lower().replace("_", "-") not in _UTF8_NAMES:
@@ -139,7 +141,8 @@ def _csv_utf8(data: bytes, delimiter: str, encoding: str | None, quotechar: str 
     if not width:
         return None
     quoted = bool(quotechar) and quotechar.encode("ascii") in body  # ASCII: quotes_well_formed said so
-    return _arrow_grid(pa.BufferReader(body), width, delimiter, quotechar, quoted=quoted)
+    return _arrow_grid(pa.BufferReader(body), width, delimiter, quotechar, quoted=quoted,
+                       all_ascii=body.isascii())
 
 
 def read_csv(data: bytes, delimiter: str, encoding: str | None, where: Where, *,
