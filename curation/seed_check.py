@@ -124,10 +124,13 @@ def unquoted_reads_back(frame: pd.DataFrame, data: bytes, header_end: int, meant
     body = np.frombuffer(data, dtype=np.uint8, offset=header_end)
     if n_rows == 0:
         return len(body) == 0
-    # each cell's width with its delimiter, column by column (int32 unless a column is 2 GiB or more)
+    # each cell's width with its delimiter, column by column: int16 when every cell is shorter
+    # than 32 KiB, else int32 unless a column is 2 GiB or more
     cells = [_offsets_and_bytes(column) for column in meant]
+    longest = max(int((offsets[1:] - offsets[:-1]).max(initial=0)) for parts in cells for offsets, _ in parts)
     wide = any(sum(len(values) for _, values in parts) >= 2**31 - n_rows for parts in cells)
-    widths = np.empty((n_columns, n_rows), dtype=np.int64 if wide else np.int32)
+    dtype = np.int16 if longest < 2**15 - 1 else np.int64 if wide else np.int32
+    widths = np.empty((n_columns, n_rows), dtype=dtype)
     cell_sum = 0
     for j, parts in enumerate(cells):
         start = 0

@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -238,6 +239,25 @@ def test_unquoted_seed_refuses_what_the_round_trip_refuses():
         assert not unquoted_reads_back(frame, bad, header_end, meant)
     assert not unquoted_reads_back(frame, data.replace(b"a,b", b"a,c"), header_end, meant)
     assert not unquoted_reads_back(frame, data, header_end - 1, meant)  # the header's length is checked
+
+
+@pytest.mark.parametrize("long", [2**15 - 3, 2**15 - 2, 2**15 - 1, 2**15 + 5])
+def test_unquoted_seed_with_long_and_chunked_cells_is_vouched_for(long):
+    """Cells' widths are counted in 16 bits only when every cell is shorter than 32 KiB; a
+    longer cell (or one just at the limit), and columns of several chunks, are vouched for as
+    well, and an edit of them is not."""
+    import pyarrow as pa
+
+    from curation.seed_check import unquoted_reads_back
+
+    texts = ["a" * long, "b", "", "cc"] * 3
+    chunked = pa.chunked_array([pa.array(texts[:5], pa.large_string()), pa.array(texts[5:], pa.large_string())])
+    frame = pd.DataFrame({"a": pd.Series(chunked, dtype="str"), "b": pd.Series([str(i) for i in range(12)], dtype="str")})
+    data, header_end, meant = _unquoted(frame)
+    assert isinstance(meant[0], pa.ChunkedArray) and meant[0].num_chunks == 2
+    assert unquoted_reads_back(frame, data, header_end, meant)
+    assert not unquoted_reads_back(frame, data.replace(b"a,0", b"a,00", 1), header_end, meant)
+    assert not unquoted_reads_back(frame, data.replace(b"aa", b"a", 1), header_end, meant)
 
 
 @settings(max_examples=200, deadline=None)
