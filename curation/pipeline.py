@@ -71,7 +71,8 @@ def curate_tables(recipe_paths: list[Path], sources_root: Path,
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise CurationError(Reason.RECIPE_INVALID, f"table names declared twice: {dupes}")
-    bigquery_limits.check_tables([(t.table_name, list(t.frame.columns), recipe_file)
+    # the columns' names, without building each table's frame for them
+    bigquery_limits.check_tables([(t.table_name, [c.name for c in t.columns], recipe_file)
                                   for (t, _), recipe_file in zip(built, recipe_files)])
     return built
 
