@@ -63,8 +63,9 @@
     (persist_docs) and the file read once by DuckDB's CSV reader with those types (insert by
     name, so the header must name the declared columns), in one transaction. Replacing a table
     whose columns and types are the declared ones: its rows are deleted and the file loaded
-    into it, and its comments written again only when one differs (one query asks both, before
-    the load); else the table is dropped and created. The SQL is built here rather than through
+    into it, and its comments written again only when one differs (what the table holds is read
+    from the schema's catalog, one query per dbt invocation: duckdb_seed_catalog); else the
+    table is dropped and created. The SQL is built here rather than through
     persist_docs/alter_column_comment, which ask DuckDB for the table's columns once more and
     send one statement each (dbt's per-query cost, ~10 ms, is as much as loading a small table).
     For the same reason the load opens and commits its own transaction (the statement runs with
@@ -132,44 +133,105 @@ comment on column {{ rendered }}.{{ adapter.quote(name) }} is '{{ column['descri
 
 {#- What a table already there holds: 'same' (the declared columns, in order, with the declared
     types, and the comments the seed would write), 'comments_differ' (the same columns and types,
-    another comment), or 'other'. One query (outside a transaction when the load opens its own):
-    the columns, and the table's comment in a subquery of its own (joining duckdb_columns() to
-    duckdb_tables() reads every table's entry, several times slower). -#}
+    another comment), or 'other' (anything else, or not in the catalog: the table made again,
+    which is right whatever it holds), compared here with the catalog duckdb_seed_catalog() read. -#}
 {% macro duckdb_seed_table_state(relation, column_types, own_transaction) %}
-    {%- set names = [] -%}
+    {%- set catalog = duckdb_seed_catalog(relation, column_types.values() | list, own_transaction) -%}
+    {#- each table's entry serves its one load (the load changes the table) -#}
+    {%- set table = catalog.tables.pop(relation.identifier, none) -%}
     {%- set types = [] -%}
+    {%- for type in column_types.values() -%}
+        {%- do types.append(catalog.types[type]) -%}
+    {%- endfor -%}
+    {%- if table is none or table.columns != (column_types.keys() | list) or table.types != types -%}
+        {{ return('other') }}
+    {%- endif -%}
     {%- set comments = [] -%}
     {%- set column_docs = config.persist_column_docs() -%}
-    {%- for name, type in column_types.items() -%}
-        {%- do names.append("'" ~ (name | replace("'", "''")) ~ "'") -%}
-        {%- do types.append("typeof(cast(null as " ~ type ~ "))") -%}
+    {%- for name in column_types.keys() -%}
         {%- set description = (model.columns.get(name) or {}).get('description') if column_docs else none -%}
-        {%- do comments.append("'" ~ (description | replace("'", "''")) ~ "'" if description else 'null') -%}
+        {%- do comments.append(description or none) -%}
     {%- endfor -%}
     {%- set table_comment = model.description if config.persist_relation_docs() and model.description else none -%}
-    {%- set where -%}
-        database_name = '{{ relation.database }}'
-        and schema_name = '{{ relation.schema }}'
-        and table_name = '{{ relation.identifier | replace("'", "''") }}'
-    {%- endset -%}
-    {%- call statement('seed_table_state', fetch_result=True, auto_begin=not own_transaction) -%}
-        select
-            case
-                when count(*) = 0 then 'other'
-                when
-                    list(column_name order by column_index) != [{{ names | join(', ') }}]
-                    or list(data_type order by column_index) != [{{ types | join(', ') }}]
-                    then 'other'
-                when
-                    list(comment order by column_index) is not distinct from [{{ comments | join(', ') }}]::varchar[]
-                    {% if table_comment is not none %}and (select comment from duckdb_tables() where {{ where }}) is not distinct from '{{ table_comment | replace("'", "''") }}'{% endif %}
-                    then 'same'
-                else 'comments_differ'
-            end
-        from duckdb_columns()
-        where {{ where }}
-    {%- endcall -%}
-    {{ return(load_result('seed_table_state').table.rows[0][0]) }}
+    {%- if table.comments == comments and (table_comment is none or table.comment == table_comment) -%}
+        {{ return('same') }}
+    {%- endif -%}
+    {{ return('comments_differ') }}
+{% endmacro %}
+
+{#- duckdb_seed_catalog(relation, types, cached): {tables: table name -> {columns, types, comments
+    (in column order), comment} of the tables in relation's schema, types: each of types (as
+    declared) -> DuckDB's name for it (typeof)}. One query reads the whole schema, once per dbt
+    invocation (cached): a query per seed costs dbt ~8 ms (its events, agate, Jinja), as much as
+    loading a small table. The cache lives in `graph`, the one dict every node of an invocation
+    shares, under the invocation's id (another invocation reads afresh); the first seed of a
+    schema reads it before its load, so it holds each table as it was before any seed of the
+    invocation loaded it (each seed loads its own table once, and a failed load rolls back). A
+    seed with hooks (cached false: a hook may change the table) reads its own table afresh; a
+    declared type not named yet is asked once. The table comments come from a subquery of their own
+    (joined once to the columns grouped by table, not to each column). -#}
+{% macro duckdb_seed_catalog(relation, types, cached) %}
+    {%- set cache = graph.get('idc_seed_catalog') -%}
+    {%- if cache is none or cache.invocation_id != invocation_id -%}
+        {%- set cache = {'invocation_id': invocation_id, 'schemas': {}, 'types': {}} -%}
+        {%- do graph.update({'idc_seed_catalog': cache}) -%}
+    {%- endif -%}
+    {%- set schema_key = relation.database ~ '.' ~ relation.schema -%}
+    {%- set read_tables = not cached or schema_key not in cache.schemas -%}
+    {%- set new_types = types | reject('in', cache.types) | unique | list -%}
+    {%- if read_tables or new_types -%}
+        {%- set where -%}
+            database_name = '{{ relation.database | replace("'", "''") }}'
+            and schema_name = '{{ relation.schema | replace("'", "''") }}'
+            {%- if not cached %} and table_name = '{{ relation.identifier | replace("'", "''") }}'{% endif %}
+        {%- endset -%}
+        {%- call statement('seed_catalog', fetch_result=True, auto_begin=not cached) -%}
+            select
+            {%- if read_tables %}
+                (
+                    select
+                        coalesce(
+                            json_group_object(
+                                c.table_name,
+                                json_object(
+                                    'columns', c.columns, 'types', c.types, 'comments', c.comments,
+                                    'comment', t.comment
+                                )
+                            ),
+                            '{}'
+                        )
+                    from (
+                        select
+                            table_name,
+                            list(column_name order by column_index) as columns,
+                            list(data_type order by column_index) as types,
+                            list(comment order by column_index) as comments
+                        from duckdb_columns()
+                        where {{ where }}
+                        group by table_name
+                    ) as c
+                    left join (select table_name, comment from duckdb_tables() where {{ where }}) as t
+                        on c.table_name = t.table_name
+                ) as tables,
+            {%- else %}
+                null as tables,
+            {%- endif %}
+                to_json([
+                    {%- for type in new_types -%}
+                        typeof(cast(null as {{ type }})){% if not loop.last %}, {% endif %}
+                    {%- endfor -%}
+                ]::varchar[]) as types
+        {%- endcall -%}
+        {%- set row = load_result('seed_catalog').table.rows[0] -%}
+        {%- do cache.types.update(dict(zip(new_types, fromjson(row[1])))) -%}
+        {%- if not cached -%}
+            {{ return({'tables': fromjson(row[0]), 'types': cache.types}) }}
+        {%- endif -%}
+        {%- if read_tables -%}
+            {%- do cache.schemas.update({schema_key: fromjson(row[0])}) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return({'tables': cache.schemas[schema_key], 'types': cache.types}) }}
 {% endmacro %}
 
 {#-

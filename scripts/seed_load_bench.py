@@ -127,11 +127,14 @@ def main() -> None:
     runs = ("into an empty database", "replacing the tables")
     seconds: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["IDC_DUCKDB_PATH"] = str(Path(tmp) / "dbt.duckdb")
         print(f"dbt --threads {args.threads}; {os.cpu_count()} cores; {args.repeats} run(s) of each side")
-        for _ in range(args.repeats):
+        for repeat in range(args.repeats):
             for path in Path(tmp).iterdir():
                 path.unlink()
+            # dbt's database a new file each time: dbt-duckdb keeps its database open across the
+            # runs of one process while the path is the same, so a file deleted under it would
+            # leave dbt loading over the tables of the run before, not into an empty database
+            os.environ["IDC_DUCKDB_PATH"] = str(Path(tmp) / f"dbt{repeat}.duckdb")
             for run in runs:
                 copy = plain_copy(seeds, Path(tmp) / "copy.duckdb")
                 seeded = dbt_seed(args.threads)

@@ -206,3 +206,47 @@ def test_seeds_reloaded_keep_types_rows_and_comments_and_take_changed_docs(proje
         properties.write_text(original)
     assert _seed_status(project) == "success"
     assert _loaded(project, A0) == first
+
+
+def _seed_with_log(project: DbtProject, *args: str) -> tuple[dict[str, tuple[str, int | None]], str]:
+    """`dbt seed` (all seeds, one thread), its results and its dbt.log (the SQL it sent)."""
+    log = project.root / "logs" / "dbt.log"
+    log.unlink(missing_ok=True)
+    results = project.dbt("seed", "--threads", "1", *args)
+    return results, log.read_text(encoding="utf-8")
+
+
+def test_a_reload_reads_each_schemas_catalog_once_and_replaces_the_tables_in_place(project: DbtProject) -> None:
+    """Over loaded tables, one query per schema (clinical, clinical_staging, harmonized,
+    semantic) says what every table holds, not one per seed; each table holding the declared
+    columns, types and comments is kept and its rows replaced."""
+    project.dbt("seed")  # what the tests before changed, loaded again
+    results, log = _seed_with_log(project)
+    assert {status for status, _ in results.values()} == {"success"}
+    assert len(results) > 4
+    assert 1 <= log.count("from duckdb_columns()") <= 4
+    run = project.root / "target" / "run" / "idc_clinical" / "seeds" / "curated" / "clinical"
+    for seed in _seed_properties(project):
+        sql = (run / f"{seed['name']}.csv").read_text(encoding="utf-8")
+        assert "delete from" in sql and "create table" not in sql and "comment on" not in sql, seed["name"]
+
+
+def test_a_seed_whose_pre_hook_changes_its_table_gets_the_declared_types(project: DbtProject) -> None:
+    """A seed with hooks reads what its table holds after its pre-hook, not from the catalog the
+    seeds before it read: the table the hook changed is made again with the declared types."""
+    properties = project.seeds / "clinical" / "_clinical__seeds.yml"
+    original = properties.read_text()
+    changed = yaml.safe_load(original)
+    last = max(changed["seeds"], key=lambda s: s["name"])  # dbt runs it after the others (one thread)
+    last["config"]["pre_hook"] = "alter table {{ this }} alter column source_batch type varchar"
+    loaded = _loaded(project, last["name"])
+    assert ("source_batch", "BIGINT") in [column[:2] for column in loaded[1]]
+    try:
+        properties.write_text(yaml.safe_dump(changed, sort_keys=False))
+        results, log = _seed_with_log(project)
+        assert results[last["name"]][0] == "success"
+        assert _loaded(project, last["name"]) == loaded
+        assert f"and table_name = '{last['name']}'" in log  # its own table, read afresh
+    finally:
+        properties.write_text(original)
+    assert project.dbt("seed", "--select", last["name"])[last["name"]][0] == "success"
