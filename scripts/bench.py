@@ -337,7 +337,10 @@ def bench_release(idc_version: int) -> None:
 
 
 def _run_child(*args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    # every child, ours and the alternatives', with the allocator setting ``curation`` makes for
+    # its own process (curation/__init__.py: Arrow's allocator without transparent huge pages)
+    env = {**os.environ, "MIMALLOC_ALLOW_THP": os.environ.get("MIMALLOC_ALLOW_THP", "0")}
+    out = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True, env=env)
     if out.returncode:
         sys.exit(f"bench child {' '.join(args)} failed:\n{(out.stdout + out.stderr)[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
