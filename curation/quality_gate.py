@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from curation import text_bytes
 from curation.column_types import ColumnType, conforms
 from curation.dbt_contract import NOT_NULL
 from curation.errors import CurationError, Reason, Where
@@ -69,8 +70,7 @@ def _type_failures(table_name: str, typed: dict[str, list[tuple[str, pa.Array]]]
     only when some value of their type fails."""
     failures = []
     for data_type, named in typed.items():
-        together = pa.chunked_array([chunk for _, values in named for chunk in
-                                     (values.chunks if isinstance(values, pa.ChunkedArray) else [values])],
+        together = pa.chunked_array([chunk for _, values in named for chunk in text_bytes.chunks(values)],
                                     type=pa.large_string())
         if pc.all(conforms(together, data_type)).as_py() is not False:
             continue  # no failing value (NULL conforms)

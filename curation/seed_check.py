@@ -98,7 +98,7 @@ def check_round_trip(frame: pd.DataFrame, data: bytes, name: str, meant: list[pa
 def _offsets_and_bytes(column: pa.Array | pa.ChunkedArray) -> list[tuple[np.ndarray, np.ndarray]]:
     """A large_string array's value offsets and the bytes they index (no copy), chunk by chunk."""
     parts = []
-    for chunk in column.chunks if isinstance(column, pa.ChunkedArray) else [column]:
+    for chunk in text_bytes.chunks(column):
         offsets, values = text_bytes.buffers(chunk)
         parts.append((offsets, values[offsets[0]:offsets[-1]]))
     return parts

@@ -21,7 +21,7 @@ class OpenedSource:
     ``by_path``); ``path``: the data file on disk when it is the downloaded file itself (not a
     member of an archive), for a reader that opens the file itself rather than taking a copy
     of its bytes (``curation.readers.workbook``); ``version``: what the file's ``stat`` said
-    when its md5 was taken, for ``check_unchanged``."""
+    when its md5 was taken (only with ``path``), for ``check_unchanged``."""
 
     data: bytes | None
     chain: tuple[str, ...]
@@ -32,24 +32,27 @@ class OpenedSource:
     def check_unchanged(self, where: Where) -> None:
         """Raise unless the file on disk is still the one whose md5 was taken: a reader that
         opens the path reads it again, and the md5 kept as provenance must be of what it read."""
-        if self.path is not None and self.version is not None and _version(self.path) != self.version:
+        if self.version is not None and _version(self.path) != self.version:
             raise CurationError(Reason.UNREADABLE, f"{self.path.name!r} changed while it was being read "
                                 "(another program is writing it?): run again once it is complete", where)
 
 
 def _version(path: Path) -> tuple[int, ...]:
-    """What tells one content of a file from another without reading it: size, mtime, inode."""
+    """What tells one content of a file from another without reading it: size, modification
+    and change times, inode and device."""
     info = os.stat(path)
     return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev
 
 
+def _streamed_md5(path: Path) -> str:
+    """The file's md5, read in blocks (never the whole file in memory)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "md5").hexdigest()
+
+
 @lru_cache(maxsize=64)
 def file_md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return _streamed_md5(path)
 
 
 def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: Where) -> bytes:
@@ -106,8 +109,7 @@ def open_chain(root: Path, chain: list[str], where: Where, *, by_path: bool = Fa
         raise CurationError(Reason.FILE_MISSING, f"downloaded file not found: {downloaded}", where)
     if by_path and len(chain) == 1:
         version = _version(downloaded)
-        with downloaded.open("rb") as handle:
-            downloaded_md5 = hashlib.file_digest(handle, "md5").hexdigest()
+        downloaded_md5 = _streamed_md5(downloaded)  # not file_md5: its cache would not see a changed file
         _check_container(downloaded, where)
         return OpenedSource(data=None, chain=tuple(chain), downloaded_md5=downloaded_md5, path=downloaded,
                             version=version)

@@ -22,7 +22,8 @@ import pyarrow.compute as pc
 _PRINTABLE_FIRST, _PRINTABLE_LAST = 0x21, 0x7E  # "!" .. "~"
 
 
-def _chunks(texts: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+def chunks(texts: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """The arrays a column is made of: its chunks, or itself."""
     return texts.chunks if isinstance(texts, pa.ChunkedArray) else [texts]
 
 
@@ -41,14 +42,14 @@ def lengths(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each value's length in bytes (int64)."""
     if isinstance(texts, pa.ChunkedArray) and texts.num_chunks > 1 and not texts.null_count:
         return pc.binary_length(texts).to_numpy().astype(np.int64, copy=False)  # one kernel call, whatever the chunks
-    parts = [np.diff(buffers(chunk)[0]).astype(np.int64, copy=False) for chunk in _chunks(texts)]
+    parts = [np.diff(buffers(chunk)[0]).astype(np.int64, copy=False) for chunk in chunks(texts)]
     return parts[0] if len(parts) == 1 else np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def first_bytes(texts: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each value's first byte (uint8); 0 for an empty value."""
     parts = []
-    for chunk in _chunks(texts):
+    for chunk in chunks(texts):
         offsets, data = buffers(chunk)
         if not len(data):
             parts.append(np.zeros(len(chunk), dtype=np.uint8))
@@ -69,7 +70,7 @@ def _printable(values: np.ndarray) -> bool:
 def plain_edges(texts: pa.Array | pa.ChunkedArray) -> bool:
     """Whether no value starts or ends with a byte outside printable ASCII: then trimming
     whitespace changes no value, and no value is whitespace only (an empty value is plain)."""
-    for chunk in _chunks(texts):
+    for chunk in chunks(texts):
         offsets, data = buffers(chunk)
         if _printable(data[offsets[0]:offsets[-1]]):
             continue  # every byte of every value (the common case: one pass, no gather)
