@@ -12,15 +12,8 @@ long_values as (
 
     {%- for table in tables %}
 
-    select
-        '{{ table.collection_id }}' as collection_id,
-        '{{ table.name }}' as table_name,
-        numbered.dicom_patient_id,
-        numbered.source_batch,
-        numbered.row_key,
-        item.column_name,
-        item.value
-    from (
+    {%- set numbered -%}
+    (
         select
             source_rows.*,
             row_number() over (
@@ -30,8 +23,16 @@ long_values as (
                 {%- endfor %}
             ) as row_key
         from {{ table.relation }} as source_rows
-    ) as numbered
-    {{ unpivot_to_text('numbered', table.columns | reject('in', keys) | list) }}
+    )
+    {%- endset %}
+
+    {{ unpivot_to_text(numbered, 'numbered', [
+        "'" ~ table.collection_id ~ "' as collection_id",
+        "'" ~ table.name ~ "' as table_name",
+        'numbered.dicom_patient_id',
+        'numbered.source_batch',
+        'numbered.row_key',
+    ], table.columns | reject('in', keys) | list) }}
     {% if not loop.last %}union all{% endif %}
     {%- else %}
 
